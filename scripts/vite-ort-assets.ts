@@ -1,0 +1,28 @@
+// Vite plugin: serves onnxruntime-web's WebGPU wasm runtime from our own origin under /ort/
+// (dev server) and copies it into the build, so the app works offline once loaded.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Plugin } from 'vite';
+
+export const ORT_FILES = ['ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-simd-threaded.asyncify.mjs'];
+
+function ortFile(name: string): string {
+  return createRequire(import.meta.url).resolve(`onnxruntime-web/${name}`);
+}
+
+export function ortAssets(): Plugin {
+  return {
+    name: 'slothful-ort-assets',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const name = req.url?.match(/^\/ort\/([\w.-]+)$/)?.[1];
+        if (!name || !ORT_FILES.includes(name)) return next();
+        res.setHeader('Content-Type', name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript');
+        res.end(readFileSync(ortFile(name)));
+      });
+    },
+    generateBundle() {
+      for (const name of ORT_FILES) this.emitFile({ type: 'asset', fileName: `ort/${name}`, source: readFileSync(ortFile(name)) });
+    },
+  };
+}

@@ -1,0 +1,94 @@
+// Acquiring the one GPUDevice that ORT and our kernels share; the single place that watches
+// device loss and uncaptured errors.
+
+export class WebGPUUnavailableError extends Error {
+  override name = 'WebGPUUnavailableError';
+}
+
+export interface AdapterReport {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  isFallbackAdapter: boolean;
+  shaderF16: boolean;
+  timestampQuery: boolean;
+  limits: {
+    maxBufferSize: number;
+    maxStorageBufferBindingSize: number;
+    maxComputeWorkgroupStorageSize: number;
+    maxComputeInvocationsPerWorkgroup: number;
+    maxStorageBuffersPerShaderStage: number;
+  };
+}
+
+export interface GpuContext {
+  adapter: GPUAdapter;
+  device: GPUDevice;
+  report: AdapterReport;
+}
+
+export interface AcquireOptions {
+  /** Called once if the device is lost (destroyed, driver reset, …). */
+  onLost?: (info: GPUDeviceLostInfo) => void;
+  /** Called for errors not caught by an error scope. */
+  onError?: (error: GPUError) => void;
+}
+
+export const WEBGPU_HELP =
+  'WebGPU is not available in this browser. Use a current Chrome, Edge or another Chromium-based browser ' +
+  '(on Linux start it with --enable-unsafe-webgpu, or enable chrome://flags/#enable-unsafe-webgpu), ' +
+  'or Safari 26 / Firefox 141 or newer.';
+
+function reportOf(adapter: GPUAdapter): AdapterReport {
+  const info = adapter.info;
+  const l = adapter.limits;
+  return {
+    vendor: info?.vendor ?? '',
+    architecture: info?.architecture ?? '',
+    device: info?.device ?? '',
+    description: info?.description ?? '',
+    // `isFallbackAdapter` moved from GPUAdapter to GPUAdapterInfo; read both.
+    isFallbackAdapter: Boolean(
+      (info as unknown as { isFallbackAdapter?: boolean })?.isFallbackAdapter ??
+        (adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter,
+    ),
+    shaderF16: adapter.features.has('shader-f16'),
+    timestampQuery: adapter.features.has('timestamp-query'),
+    limits: {
+      maxBufferSize: l.maxBufferSize,
+      maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+      maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+      maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+      maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
+    },
+  };
+}
+
+/**
+ * Requests an adapter and a device with the adapter's buffer limits and the features ORT and our
+ * kernels can use (shader-f16, timestamp-query). `gpu` defaults to `navigator.gpu`.
+ */
+export async function acquireGpu(gpu: GPU | undefined = globalThis.navigator?.gpu, opts: AcquireOptions = {}): Promise<GpuContext> {
+  if (!gpu) throw new WebGPUUnavailableError(WEBGPU_HELP);
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) throw new WebGPUUnavailableError(`No WebGPU adapter was found. ${WEBGPU_HELP}`);
+  const wanted: GPUFeatureName[] = ['shader-f16', 'timestamp-query'];
+  const requiredFeatures = wanted.filter((f) => adapter.features.has(f));
+  const l = adapter.limits;
+  const device = await adapter.requestDevice({
+    label: 'slothful',
+    requiredFeatures,
+    requiredLimits: {
+      maxBufferSize: l.maxBufferSize,
+      maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+      maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+      maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+      maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
+      maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
+    },
+  });
+  void device.lost.then((info) => opts.onLost?.(info));
+  if (opts.onError) device.addEventListener('uncapturederror', (e) => opts.onError?.((e as GPUUncapturedErrorEvent).error));
+  return { adapter, device, report: reportOf(adapter) };
+}
