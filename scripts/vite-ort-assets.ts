@@ -10,6 +10,11 @@ function ortFile(name: string): string {
   return createRequire(import.meta.url).resolve(`onnxruntime-web/${name}`);
 }
 
+/** onnxruntime-web's WebGPU build without the wasm runtime inlined (it imports it from wasmPaths). */
+export function ortNonBundledEntry(): string {
+  return ortFile('ort-wasm-simd-threaded.asyncify.wasm').replace(/ort-wasm-simd-threaded\.asyncify\.wasm$/, 'ort.webgpu.min.mjs');
+}
+
 export function ortAssets(): Plugin {
   return {
     name: 'slothful-ort-assets',

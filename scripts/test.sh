@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The one test command (`npm test`): installs what the tests need, then runs every level:
+# typecheck + lint, Vitest unit (Node), Vitest GPU (Node + Dawn on SwiftShader), Playwright e2e
+# (built app in Debian's Chromium with WebGPU on SwiftShader).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+need_apt=()
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1 ' || need_apt+=(libvulkan1)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "== installing ${need_apt[*]} (apt)"
+  sudo_ apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive sudo_ apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if [ "${SLOTHFUL_SKIP_NPM_CI:-0}" != 1 ]; then
+  echo "== npm ci"
+  npm ci --no-audit --no-fund
+fi
+
+echo "== typecheck + lint"
+npx tsc --noEmit -p tsconfig.json
+npx eslint .
+
+echo "== unit tests (Vitest, Node)"
+npx vitest run --project unit
+
+echo "== GPU tests (Vitest, Node + Dawn on SwiftShader)"
+npx vitest run --project gpu
+
+echo "== end-to-end tests (Playwright, Chromium + WebGPU on SwiftShader)"
+bash scripts/prepare-app.sh
+npx playwright test

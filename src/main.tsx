@@ -1,0 +1,19 @@
+// Entry point: wires the real GPU/engine ports into the store, exposes the in-page test API, renders.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './ui/App.tsx';
+import { createAppStore, installStore } from './state/store.ts';
+import { probeGpu } from './gpu/probe.ts';
+import { installTestApi } from './app/test-api.ts';
+import './ui/app.css';
+
+const ortWasmPaths = `${import.meta.env.BASE_URL}ort/`;
+const store = installStore(createAppStore({ probeGpu: () => probeGpu(ortWasmPaths) }));
+installTestApi(store);
+void store.getState().checkGpu();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
