@@ -158,10 +158,11 @@ describe('normalizeSaParams', () => {
       fc.property(anyParams, (input) => {
         const { params } = normalizeSaParams(input);
         for (const spec of SA_PARAM_SPECS) {
-          const v = getSaParam(params, spec.path);
-          if (spec.kind === 'number') expect(v >= spec.min && v <= spec.max).toBe(true);
-          else if (spec.kind === 'boolean') expect(typeof v).toBe('boolean');
-          else expect(spec.options).toContain(v);
+          if (spec.kind === 'number') {
+            const v = getSaParam(params, spec.path);
+            expect(v >= spec.min && v <= spec.max).toBe(true);
+          } else if (spec.kind === 'boolean') expect(typeof getSaParam(params, spec.path)).toBe('boolean');
+          else expect(spec.options).toContain(getSaParam(params, spec.path));
         }
       }),
       { numRuns: 300 },
