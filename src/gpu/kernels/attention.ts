@@ -1,0 +1,135 @@
+// Flash attention kernel (shaders/attention.wgsl): o = softmax(q kᵀ/√d) v per head, never
+// materialising the N×M scores. Reads q/k/v through row strides and column offsets so a fused
+// QKV (or KV) projection output is consumed in place.
+import source from '../../../shaders/attention.wgsl?raw';
+import { KernelConfigError, kernelSource, requireMultiple, storageVariant, type DTypeOptions, type StorageVariant } from './dtype.ts';
+import { UniformCache } from './uniforms.ts';
+import { computePipeline } from './pipelines.ts';
+
+export interface AttentionTiling {
+  /** threads per query; each owns headDim/split dims */
+  split: number;
+  /** queries per workgroup */
+  queries: number;
+  /** keys per workgroup-memory tile */
+  keys: number;
+}
+
+export interface AttentionOptions extends DTypeOptions {
+  headDim: number;
+  /** threads per workgroup (default 64) */
+  workgroupSize?: number;
+  /** workgroup memory to aim for (default min(device limit, 24 KiB)) */
+  workgroupBytes?: number;
+  tiling?: AttentionTiling;
+}
+
+/** A tensor view: row stride and first column, in values. */
+export interface RowView {
+  buffer: GPUBuffer;
+  ld: number;
+  offset?: number;
+}
+
+export interface AttentionArgs {
+  q: RowView;
+  k: RowView;
+  v: RowView;
+  o: RowView;
+  B: number;
+  N: number;
+  M: number;
+  heads: number;
+}
+
+const MAX_DIMS_PER_THREAD = 40;
+
+/** Threads per query, queries per workgroup and keys per tile for one head_dim and memory budget. */
+export function attentionTiling(headDim: number, workgroupSize: number, workgroupBytes: number): AttentionTiling {
+  requireMultiple('head_dim', headDim, 4);
+  let split = 1;
+  while (headDim / split > MAX_DIMS_PER_THREAD || headDim % (4 * split) !== 0) {
+    split *= 2;
+    if (split > workgroupSize || headDim % (4 * split) !== 0) {
+      throw new KernelConfigError(`head_dim ${headDim} cannot be split into ≤ ${MAX_DIMS_PER_THREAD} dims per thread in multiples of 4.`);
+    }
+  }
+  const queries = Math.floor(workgroupSize / split);
+  // workgroup memory: k and v tiles (2·keys·headDim) + scores (keys·workgroupSize), f32
+  const perKey = 4 * (2 * headDim + queries * split);
+  const keys = Math.min(64, Math.floor(workgroupBytes / perKey / 4) * 4);
+  if (keys < 4) throw new KernelConfigError(`head_dim ${headDim} needs more than ${workgroupBytes} bytes of workgroup memory for a 4-key tile.`);
+  return { split, queries, keys };
+}
+
+export class FlashAttention {
+  readonly variant: StorageVariant;
+  readonly headDim: number;
+  readonly tiling: AttentionTiling;
+  private readonly pipeline: GPUComputePipeline;
+  private readonly uniforms: UniformCache;
+
+  constructor(
+    private readonly device: GPUDevice,
+    opts: AttentionOptions,
+  ) {
+    this.variant = storageVariant(device, opts);
+    this.headDim = opts.headDim;
+    const limit = device.limits.maxComputeWorkgroupStorageSize;
+    this.tiling = opts.tiling ?? attentionTiling(opts.headDim, opts.workgroupSize ?? 64, Math.min(limit, opts.workgroupBytes ?? 24 * 1024));
+    const { split, queries, keys } = this.tiling;
+    const label = `Attention.d${opts.headDim}.${this.variant}`;
+    const dims4 = opts.headDim / (4 * split);
+    if (!Number.isInteger(dims4)) throw new KernelConfigError(`${label}: head_dim must be a multiple of 4·split (${4 * split}).`);
+    this.pipeline = computePipeline(device, {
+      label,
+      code: kernelSource(this.variant, source, `const DIMS4: u32 = ${dims4}u;`),
+      entryPoint: 'main',
+      constants: { HEAD_DIM: opts.headDim, SPLIT: split, QUERIES: queries, KEYS: keys },
+    });
+    this.uniforms = new UniformCache(device, label);
+  }
+
+  /** Encodes one dispatch into `pass`. All buffers borrowed, owned by the caller. */
+  encode(pass: GPUComputePassEncoder, a: AttentionArgs): void {
+    const d = this.headDim;
+    const views = { q: a.q, k: a.k, v: a.v, o: a.o };
+    for (const [name, view] of Object.entries(views)) {
+      requireMultiple(`attention ${name}.ld`, view.ld, 4);
+      requireMultiple(`attention ${name}.offset`, view.offset ?? 0, 4);
+      if ((view.offset ?? 0) + a.heads * d > view.ld) {
+        throw new KernelConfigError(`attention ${name}: offset ${view.offset ?? 0} + heads·head_dim ${a.heads * d} exceeds its row stride ${view.ld}.`);
+      }
+    }
+    if (a.M < 1) throw new KernelConfigError('attention needs at least one key (M ≥ 1).');
+    if (a.N === 0) return;
+    const words = new Uint32Array(16);
+    words.set([a.N, a.M, 0, 0]);
+    const fields = [a.q, a.k, a.v, a.o].flatMap((view) => [view.ld / 4, (view.offset ?? 0) / 4]);
+    words.set(fields, 4);
+    new Float32Array(words.buffer)[12] = Math.LOG2E / Math.sqrt(d);
+    const bind = this.device.createBindGroup({
+      label: 'Attention',
+      layout: this.pipeline.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: a.q.buffer } },
+        { binding: 1, resource: { buffer: a.k.buffer } },
+        { binding: 2, resource: { buffer: a.v.buffer } },
+        { binding: 3, resource: { buffer: a.o.buffer } },
+        { binding: 4, resource: { buffer: this.uniforms.get(words) } },
+      ],
+    });
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, bind);
+    pass.dispatchWorkgroups(Math.ceil(a.N / this.tiling.queries), a.heads, a.B);
+  }
+
+  /** 4·B·heads·N·M·head_dim (QKᵀ and PV). */
+  static flops(B: number, N: number, M: number, heads: number, headDim: number): number {
+    return 4 * B * heads * N * M * headDim;
+  }
+
+  destroy(): void {
+    this.uniforms.clear();
+  }
+}
