@@ -1,8 +1,9 @@
 // Test helper: asserts that parameters are valid, from the ranges of the brief (written out here,
 // not read from GEN_PARAM_SPECS, so the tables under test cannot vouch for themselves).
+import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { SaParams } from '../sa/index.ts';
-import type { GenParams } from './gen-params.ts';
+import { DEFAULT_GEN_PARAMS, type GenParams } from './gen-params.ts';
 
 const NUMBER_RANGES: [keyof GenParams | `hires.${'scale' | 'denoise' | 'steps'}`, number, number, number][] = [
   // path, min, max, multiple of (0: any real)
@@ -22,7 +23,7 @@ const SA_RANGES: [string, number, number][] = [
   ['in.strength', 0, 50], ['in.depth_decay', 0, 4], ['in.k_blend', 0, 1], ['in.v_blend', 0, 1],
   ['out.strength', 0, 50], ['out.depth_decay', 0, 4], ['out.k_blend', 0, 1], ['out.v_blend', 0, 1],
 ];
-const MODES = ['2D_AVG', '2D_MAX', '1D_AVG', '1D_MAX'];
+const MODES = ['2D_AVG', '2D_MAX', '1D_AVG', '1D_MAX'] as const;
 
 function at(obj: object, path: string): unknown {
   return path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], obj);
@@ -66,3 +67,37 @@ export function expectValidSaParams(sa: SaParams, where = 'sa'): void {
 export function expectValidGenParams(gen: GenParams): void {
   expect(genParamsViolations(gen)).toEqual([]);
 }
+
+// Random valid parameter sets (ranges from the brief, not from the tables under test); each value
+// is sometimes its default, so encoders that skip defaults are exercised too.
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F\r]/g; // eslint-disable-line no-control-regex
+const tricky = fc.constantFrom('&', '=', '+', '%', '%20', '#', '?', ' ', '<', '>', '"', "'", '\n', '\t', '😀', 'é', '\u00A0', 'a', 'Negative prompt:', ',');
+const text = fc
+  .oneof(fc.string({ unit: 'binary', maxLength: 80 }), fc.string({ unit: tricky, maxLength: 40 }), fc.string({ unit: 'grapheme-ascii', minLength: 1900, maxLength: 2000 }))
+  .map((s) => Array.from(s.replace(CONTROL, '')).slice(0, 2000).join(''));
+const real = (min: number, max: number) => fc.oneof(fc.double({ min, max, noNaN: true }).map((x) => x + 0), fc.constantFrom(min, max), fc.integer({ min, max }));
+const orDefault = <T,>(arb: fc.Arbitrary<T>, def: T) => fc.oneof({ arbitrary: arb, weight: 3 }, { arbitrary: fc.constant(def), weight: 1 });
+const block = fc.record({ strength: real(0, 50), depth_decay: real(0, 4), mode: fc.constantFrom(...MODES), k_blend: real(0, 1), v_blend: real(0, 1) });
+export const saParamsArb = (def: SaParams): fc.Arbitrary<SaParams> =>
+  orDefault(fc.record({ enabled: fc.boolean(), time_decay: real(0, 4), peak_time: real(0, 1), keep_middle: fc.boolean(), in: block, out: block }), def);
+
+const D = DEFAULT_GEN_PARAMS;
+export const genParamsArb: fc.Arbitrary<GenParams> = fc.record({
+  model: orDefault(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/), D.model),
+  prompt: orDefault(text, D.prompt),
+  negativePrompt: orDefault(text, D.negativePrompt),
+  seed: orDefault(fc.integer({ min: 0, max: 2 ** 32 - 1 }), D.seed),
+  steps: orDefault(fc.integer({ min: 1, max: 150 }), D.steps),
+  guidance: orDefault(real(0, 30), D.guidance),
+  width: orDefault(fc.integer({ min: 8, max: 256 }).map((x) => x * 8), D.width),
+  height: orDefault(fc.integer({ min: 8, max: 256 }).map((x) => x * 8), D.height),
+  scheduler: fc.constantFrom('euler', 'euler_a', 'ddim', 'dpmpp_2m_karras', 'lcm'),
+  denoise: orDefault(real(0, 1), D.denoise),
+  hires: fc.record({
+    enabled: fc.boolean(),
+    scale: orDefault(real(1, 2), D.hires.scale),
+    denoise: orDefault(real(0, 1), D.hires.denoise),
+    steps: orDefault(fc.integer({ min: 1, max: 150 }), D.hires.steps),
+    sa: saParamsArb(D.hires.sa),
+  }),
+});

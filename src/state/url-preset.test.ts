@@ -2,9 +2,9 @@
 // fuzz of malformed links (no exceptions, valid output, every change reported).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SA_PARAMS, setSaParam, type Notice, type SaParams } from '../sa/index.ts';
+import { DEFAULT_SA_PARAMS, setSaParam, type Notice } from '../sa/index.ts';
 import { DEFAULT_GEN_PARAMS, type GenParams, type ParamSet } from './gen-params.ts';
-import { genParamsViolations, saParamsViolations } from './gen-params.test-util.ts';
+import { genParamsArb, genParamsViolations, saParamsArb, saParamsViolations } from './gen-params.test-util.ts';
 import { decodeUrlPreset, encodeUrlPreset } from './url-preset.ts';
 
 const DEFAULTS: ParamSet = { gen: DEFAULT_GEN_PARAMS, sa: DEFAULT_SA_PARAMS };
@@ -116,46 +116,10 @@ describe('decoding hand-written bad links', () => {
   });
 });
 
-// ---- random valid parameter sets (ranges from the brief, not from the tables under test) ----
-
-const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F\r]/g; // eslint-disable-line no-control-regex
-const tricky = fc.constantFrom('&', '=', '+', '%', '%20', '#', '?', ' ', '<', '>', '"', "'", '\n', '\t', '😀', 'é', '\u00A0', 'a', 'Negative prompt:', ',');
-const text = fc
-  .oneof(fc.string({ unit: 'binary', maxLength: 80 }), fc.string({ unit: tricky, maxLength: 40 }), fc.string({ unit: 'grapheme-ascii', minLength: 1900, maxLength: 2000 }))
-  .map((s) => Array.from(s.replace(CONTROL, '')).slice(0, 2000).join(''));
-const real = (min: number, max: number) => fc.oneof(fc.double({ min, max, noNaN: true }).map((x) => x + 0), fc.constantFrom(min, max), fc.integer({ min, max }));
-const orDefault = <T,>(arb: fc.Arbitrary<T>, def: T) => fc.oneof({ arbitrary: arb, weight: 3 }, { arbitrary: fc.constant(def), weight: 1 });
-const MODES = ['2D_AVG', '2D_MAX', '1D_AVG', '1D_MAX'] as const;
-
-const block = fc.record({ strength: real(0, 50), depth_decay: real(0, 4), mode: fc.constantFrom(...MODES), k_blend: real(0, 1), v_blend: real(0, 1) });
-const saArb = (def: SaParams): fc.Arbitrary<SaParams> =>
-  orDefault(fc.record({ enabled: fc.boolean(), time_decay: real(0, 4), peak_time: real(0, 1), keep_middle: fc.boolean(), in: block, out: block }), def);
-
-const D = DEFAULT_GEN_PARAMS;
-const genArb: fc.Arbitrary<GenParams> = fc.record({
-  model: orDefault(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/), D.model),
-  prompt: orDefault(text, D.prompt),
-  negativePrompt: orDefault(text, D.negativePrompt),
-  seed: orDefault(fc.integer({ min: 0, max: 2 ** 32 - 1 }), D.seed),
-  steps: orDefault(fc.integer({ min: 1, max: 150 }), D.steps),
-  guidance: orDefault(real(0, 30), D.guidance),
-  width: orDefault(fc.integer({ min: 8, max: 256 }).map((x) => x * 8), D.width),
-  height: orDefault(fc.integer({ min: 8, max: 256 }).map((x) => x * 8), D.height),
-  scheduler: fc.constantFrom('euler', 'euler_a', 'ddim', 'dpmpp_2m_karras', 'lcm'),
-  denoise: orDefault(real(0, 1), D.denoise),
-  hires: fc.record({
-    enabled: fc.boolean(),
-    scale: orDefault(real(1, 2), D.hires.scale),
-    denoise: orDefault(real(0, 1), D.hires.denoise),
-    steps: orDefault(fc.integer({ min: 1, max: 150 }), D.hires.steps),
-    sa: saArb(D.hires.sa),
-  }),
-});
-
 describe('round trip', () => {
   it('decode(encode(p)) = p with no notices, for 1,000 random valid parameter sets', () => {
     fc.assert(
-      fc.property(genArb, saArb(DEFAULT_SA_PARAMS), (gen, sa) => {
+      fc.property(genParamsArb, saParamsArb(DEFAULT_SA_PARAMS), (gen, sa) => {
         expect([...genParamsViolations(gen), ...saParamsViolations(sa)]).toEqual([]); // the generator makes valid sets
         const query = encodeUrlPreset({ gen, sa });
         expect(query).toMatch(/^v=1(&|$)/);
