@@ -90,7 +90,13 @@ export interface PngText {
   text: string;
 }
 
-const isLatin1 = (s: string) => /^[\u0001-\u00FF]*$/.test(s);
+function isLatin1(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0 || c > 0xff) return false;
+  }
+  return true;
+}
 const utf8 = new TextEncoder();
 
 /**
