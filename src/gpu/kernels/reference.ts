@@ -1,5 +1,6 @@
 // CPU references of our kernels — the spec they are tested against. Plain loops, float64
-// accumulation, standard (max-subtracted) softmax.
+// accumulation, standard (max-subtracted) softmax. Pooling is src/sa's poolTokens (SPEC_SA.md §4).
+import { poolTokens, type SaWindow } from '../../sa/index.ts';
 
 /** y[r, c] = Σ_k x[r, k] · w[k, c] (+ bias[c]). x: [rows, k], w: [k, ncols], y: [rows, ncols]. */
 export function matmulReference(x: Float32Array, w: Float32Array, rows: number, k: number, ncols: number, bias?: Float32Array): Float32Array {
@@ -62,4 +63,43 @@ export function attentionReference(q: Float32Array, k: Float32Array, v: Float32A
     }
   }
   return o;
+}
+
+export interface SiteReferenceOptions {
+  /** biases of the Q/K/V projections ([C] each) */
+  bq?: Float32Array;
+  bk?: Float32Array;
+  bv?: Float32Array;
+  /**
+   * Rounds a tensor to what the kernels store (e.g. roundToHalf for f16 sites); applied to the
+   * pooled K/V inputs, q, k, v and o. Identity for f32.
+   */
+  round?: (t: Float32Array) => Float32Array;
+}
+
+/**
+ * One self-attention site (SPEC_SA.md §1): q = n·Wq, k = pool_k(n)·Wk, v = pool_v(n)·Wv,
+ * o = softmax(q kᵀ/√d) v. n: [B, h·w, C], W*: [C, C] (x·W), returns o: [B, N, C].
+ */
+export function siteReference(
+  n: Float32Array,
+  B: number,
+  h: number,
+  w: number,
+  C: number,
+  heads: number,
+  Wq: Float32Array,
+  Wk: Float32Array,
+  Wv: Float32Array,
+  window: SaWindow,
+  opts: SiteReferenceOptions = {},
+): Float32Array {
+  const round = opts.round ?? ((t: Float32Array) => t);
+  const N = h * w;
+  const pooled = window.active ? poolTokens(n, B, h, w, C, window) : { k: n, v: n, m: N };
+  const M = pooled.m;
+  const q = round(matmulReference(n, Wq, B * N, C, C, opts.bq));
+  const k = round(matmulReference(round(pooled.k), Wk, B * M, C, C, opts.bk));
+  const v = round(matmulReference(round(pooled.v), Wv, B * M, C, C, opts.bv));
+  return round(attentionReference(q, k, v, { B, N, M, heads, headDim: C / heads }));
 }
