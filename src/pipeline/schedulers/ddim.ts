@@ -7,7 +7,10 @@ import { coefficients } from './step-kernel.ts';
 import type { PredictionType, SchedulerConfig, StepCoefficients } from './types.ts';
 
 /** x0 from the model output at ᾱ: epsilon → (x − √(1−ᾱ)·ε)/√ᾱ; v → √ᾱ·x − √(1−ᾱ)·v. */
-export function vpX0(prediction: PredictionType, alphaProd: number): { x0Sample: number; x0Model: number } {
+export function vpX0(
+  prediction: PredictionType,
+  alphaProd: number,
+): { x0Sample: number; x0Model: number } {
   const a = Math.sqrt(alphaProd);
   const b = Math.sqrt(1 - alphaProd);
   return prediction === 'epsilon' ? { x0Sample: 1 / a, x0Model: -b / a } : { x0Sample: a, x0Model: -b };

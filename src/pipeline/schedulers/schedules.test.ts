@@ -20,7 +20,9 @@ function trainingSigma(t: number): number {
 
 function expectClose(got: readonly number[], want: readonly number[], rel: number): void {
   expect(got.length).toBe(want.length);
-  got.forEach((g, i) => expect(Math.abs(g - want[i]), `index ${i}: ${g} vs ${want[i]}`).toBeLessThanOrEqual(rel * Math.abs(want[i]) + 1e-12));
+  got.forEach((g, i) =>
+    expect(Math.abs(g - want[i]), `index ${i}: ${g} vs ${want[i]}`).toBeLessThanOrEqual(rel * Math.abs(want[i]) + 1e-12),
+  );
 }
 
 describe('schedules worked out from the formulas', () => {

@@ -39,7 +39,9 @@ export function applyStep(
   let z: Float32Array | null = null;
   if (c.drawsNoise) {
     if (noise === undefined) {
-      throw new SchedulerStepError('this step adds fresh noise — pass a NoiseSource, e.g. (n) => generator.randn(n).');
+      throw new SchedulerStepError(
+        'this step adds fresh noise — pass a NoiseSource, e.g. (n) => generator.randn(n).',
+      );
     }
     z = noise(n);
     if (z.length !== n) throw new SchedulerStepError(`the noise source returned ${z.length} values, expected ${n}.`);

@@ -89,7 +89,8 @@ export interface Scheduler {
   readonly timesteps: readonly number[];
   /**
    * Noise level of the sample entering each step as σ = √((1−ᾱ)/ᾱ), plus a last entry for the
-   * output of the final step (0 for every scheduler here); length timesteps.length + 1.
+   * output of the final step — 0, except DDIM without set_alpha_to_one (σ at t = 0, ≈ 0.029);
+   * length timesteps.length + 1. float32 values, equal to diffusers' for the σ-based samplers.
    */
   readonly sigmas: readonly number[];
   /** First step to run: 0 for txt2img, later for img2img (strength < 1). */
