@@ -144,7 +144,7 @@ export function describeValue(x: unknown): string {
 }
 
 /** Keeps notices small: long given strings are cut to 200 characters. */
-function shortGiven(x: unknown): unknown {
+export function shortGiven(x: unknown): unknown {
   return typeof x === 'string' && x.length > 200 ? `${x.slice(0, 200)}…` : x;
 }
 
@@ -169,10 +169,9 @@ export function cleanText(s: string, maxChars: number): { text: string; why: str
   return { text, why };
 }
 
-type Reader = (spec: GenParamSpec, given: unknown, notices: Notice[]) => unknown;
+type SpecOf<K extends GenParamSpec['kind']> = Extract<GenParamSpec, { kind: K }>;
 
-const readText: Reader = (spec, given, notices) => {
-  if (spec.kind !== 'text') throw new Error('unreachable');
+function readText(spec: SpecOf<'text'>, given: unknown, notices: Notice[]): string {
   const fallback = (why: string) => {
     notices.push({ path: spec.path, message: `${spec.path}: ${why}; using the default ${describeValue(spec.default)}`, given: shortGiven(given), used: spec.default });
     return spec.default;
@@ -182,10 +181,9 @@ const readText: Reader = (spec, given, notices) => {
   const { text, why } = cleanText(given, spec.maxLength);
   if (why.length) notices.push({ path: spec.path, message: `${spec.path}: ${why.join(', ')}`, given: shortGiven(given), used: shortGiven(text) });
   return text;
-};
+}
 
-const readNumber: Reader = (spec, given, notices) => {
-  if (spec.kind !== 'number') throw new Error('unreachable');
+function readNumber(spec: SpecOf<'number'>, given: unknown, notices: Notice[]): number {
   const note = (message: string, used: unknown) => notices.push({ path: spec.path, message: `${spec.path}: ${message}`, given: shortGiven(given), used });
   if (typeof given !== 'number' || Number.isNaN(given)) {
     note(`expected a number, got ${Number.isNaN(given) ? 'NaN' : describeValue(given)}; using the default ${spec.default}`, spec.default);
@@ -200,23 +198,29 @@ const readNumber: Reader = (spec, given, notices) => {
     used = rounded;
   }
   return used;
-};
+}
 
-const readEnum: Reader = (spec, given, notices) => {
-  if (spec.kind !== 'enum') throw new Error('unreachable');
-  if ((spec.options as readonly unknown[]).includes(given)) return given;
+function readEnum(spec: SpecOf<'enum'>, given: unknown, notices: Notice[]): string {
+  if ((spec.options as readonly unknown[]).includes(given)) return given as string;
   notices.push({ path: spec.path, message: `${spec.path}: expected one of ${spec.options.join(', ')}, got ${describeValue(given)}; using the default ${spec.default}`, given: shortGiven(given), used: spec.default });
   return spec.default;
-};
+}
 
-const readBoolean: Reader = (spec, given, notices) => {
-  if (spec.kind !== 'boolean') throw new Error('unreachable');
+function readBoolean(spec: SpecOf<'boolean'>, given: unknown, notices: Notice[]): boolean {
   if (typeof given === 'boolean') return given;
   notices.push({ path: spec.path, message: `${spec.path}: expected true or false, got ${describeValue(given)}; using the default ${spec.default}`, given: shortGiven(given), used: spec.default });
   return spec.default;
-};
+}
 
-const READERS: Record<GenParamSpec['kind'], Reader> = { text: readText, number: readNumber, enum: readEnum, boolean: readBoolean };
+function readValue(spec: GenParamSpec, given: unknown, notices: Notice[]): unknown {
+  switch (spec.kind) {
+    case 'text': return readText(spec, given, notices);
+    case 'number': return readNumber(spec, given, notices);
+    case 'enum': return readEnum(spec, given, notices);
+    case 'boolean': return readBoolean(spec, given, notices);
+  }
+}
+
 const TOP_KEYS = new Set(['model', 'prompt', 'negativePrompt', 'seed', 'steps', 'guidance', 'width', 'height', 'scheduler', 'denoise', 'hires']);
 const HIRES_KEYS = new Set(['enabled', 'scale', 'denoise', 'steps', 'sa']);
 
@@ -261,7 +265,7 @@ export function normalizeGenParams(input: unknown): { params: GenParams; notices
     const [head, key] = spec.path.split('.') as [string, string | undefined];
     const given = key === undefined ? root[head] : hires[key];
     if (given === undefined) continue;
-    params = setGenParam(params, spec.path, READERS[spec.kind](spec, given, notices) as never);
+    params = setGenParam(params, spec.path, readValue(spec, given, notices) as never);
   }
   let sa = DEFAULT_GEN_PARAMS.hires.sa;
   if (hires.sa !== undefined) {

@@ -81,6 +81,9 @@ const value = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 30 }),
   fc.double().map(String),
   fc.integer().map(String),
+  fc.integer({ min: -10, max: 3000 }).map(String), // near and inside the ranges: rounding, clamping
+  fc.double({ min: -2, max: 3000, noNaN: true }).map(String),
+  fc.double({ min: -0.5, max: 60, noNaN: true }).map((x) => x.toFixed(2)),
   fc.bigInt().map(String),
   fc.constantFrom('', '-5', '1e9', '-1e9', 'NaN', 'Infinity', '-0', '0x10', ' 12', '12 ', '1,5', '.5', '5.', '+3', '1e400', '4294967296', '2D_MAX', '2d_max', 'euler', 'EULER', '1', '0', 'true', 'false', 'yes', '%ZZ', '<script>alert(1)</script>', 'a\r\nb', '\u0000'),
   fc.string({ unit: 'grapheme-ascii', minLength: 1990, maxLength: 5000 }),

@@ -22,6 +22,7 @@ import {
   getGenParam,
   normalizeGenParams,
   prefixNotices,
+  shortGiven,
   type GenParamPath,
   type GenParamSpec,
   type ParamSet,
@@ -137,7 +138,7 @@ export function decodeUrlPreset(linkOrQuery: string): { params: ParamSet; notice
   const seen = new Set<string>();
   for (const [key, raw] of q) {
     if (seen.has(key)) {
-      notices.push({ path: key, message: `${key}: given more than once; using the first value`, given: describeValue(raw) });
+      notices.push({ path: key, message: `${key}: given more than once; using the first value`, given: shortGiven(raw) });
       continue;
     }
     seen.add(key);
@@ -151,7 +152,7 @@ export function decodeUrlPreset(linkOrQuery: string): { params: ParamSet; notice
     const target = (Object.keys(SA_URL_PREFIXES) as (keyof typeof SA_URL_PREFIXES)[]).find((t) => SA_URL_PREFIXES[t] === key.slice(0, dot));
     const saSpec = dot > 0 ? SA_BY_PATH.get(key.slice(dot + 1)) : undefined;
     if (target && saSpec) setPath(sa[target], saSpec.path, parseQueryValue(saSpec.kind, raw));
-    else notices.push({ path: key, message: `${describeValue(key)}: not a parameter this app knows; ignored`, given: describeValue(raw) });
+    else notices.push({ path: key, message: `${describeValue(key)}: not a parameter this app knows; ignored`, given: shortGiven(raw) });
   }
   gen.hires = { ...(gen.hires as Nested | undefined), sa: mergeSa(DEFAULT_GEN_PARAMS.hires.sa, sa['hires.sa']) };
   const g = normalizeGenParams(gen);
