@@ -8,7 +8,7 @@ import { installTestApi } from './app/test-api.ts';
 import './ui/app.css';
 
 const ortWasmPaths = `${import.meta.env.BASE_URL}ort/`;
-const store = installStore(createAppStore({ probeGpu: () => probeGpu(ortWasmPaths) }));
+const store = installStore(createAppStore({ probeGpu: () => probeGpu(ortWasmPaths) }, { persistToUrl: true }));
 installTestApi(store);
 void store.getState().checkGpu();
 
