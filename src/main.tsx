@@ -4,11 +4,16 @@ import { createRoot } from 'react-dom/client';
 import { App } from './ui/App.tsx';
 import { createAppStore, installStore } from './state/store.ts';
 import { probeGpu } from './gpu/probe.ts';
+import { MODEL_REGISTRY, refusalReason, sizeRefusal } from './pipeline/registry.ts';
+import { unavailableEngine } from './state/ports.ts';
 import { installTestApi } from './app/test-api.ts';
 import './ui/app.css';
 
 const ortWasmPaths = `${import.meta.env.BASE_URL}ort/`;
-const store = installStore(createAppStore({ probeGpu: () => probeGpu(ortWasmPaths) }, { persistToUrl: true }));
+// TODO(lead): replace unavailableEngine with the Web Worker engine (WorkerEngine over the worker).
+const engine = unavailableEngine('The generation engine is not wired into this build yet.');
+const models = { entries: MODEL_REGISTRY, refusalReason, sizeRefusal };
+const store = installStore(createAppStore({ probeGpu: () => probeGpu(ortWasmPaths), engine, models }, { persistToUrl: true }));
 installTestApi(store);
 void store.getState().checkGpu();
 

@@ -1,8 +1,38 @@
-// What the store needs from the outside world (GPU, engine). Injected at startup by src/main.tsx,
-// replaced by fakes in unit tests, so state/ and ui/ never import gpu/ or pipeline/.
+// What the store needs from the outside world (GPU, engine, model catalog). Injected at startup by
+// src/main.tsx, replaced by fakes in unit tests, so state/ and ui/ never import gpu/ or pipeline/
+// runtime code (types only).
+import type { Engine, SchedulerName } from '../pipeline/engine.ts';
+import type { AdapterCaps, ModelEntry } from '../pipeline/registry.ts';
 import type { GpuStatus } from './gpu-slice.ts';
+
+/** The models the picker offers and the checks that say why one cannot run here. */
+export interface ModelCatalog {
+  /** registry entries in menu order (the embedded one first) */
+  entries: readonly ModelEntry[];
+  /** why a model cannot run on this adapter (undefined: it can) */
+  refusalReason: (entry: ModelEntry, caps: AdapterCaps) => string | undefined;
+  /** why a size cannot be used with this model (undefined: it can) */
+  sizeRefusal: (entry: ModelEntry, width: number, height: number) => string | undefined;
+}
 
 export interface AppPorts {
   /** Acquire the adapter and run the ORT↔kernel self-check; never throws. */
   probeGpu: () => Promise<GpuStatus>;
+  /** The SD engine (a Web Worker proxy in the app, a fake in tests); one generation at a time. */
+  engine: Engine;
+  models: ModelCatalog;
+  /**
+   * The model timesteps the scheduler will run (first pass, img2img `strength` < 1 starts
+   * mid-schedule), for the stride heatmap. Optional: without it the heatmap uses a pure preview.
+   */
+  timestepsFor?: (scheduler: SchedulerName, steps: number, strength: number) => number[];
+}
+
+/**
+ * An Engine that refuses every call with `reason` (e.g. before the worker engine is wired, or
+ * when it could not start): the app stays usable and says why nothing can be generated.
+ */
+export function unavailableEngine(reason: string): Engine {
+  const refuse = () => Promise.reject(Object.assign(new Error(reason), { name: 'EngineUnavailableError' }));
+  return { load: refuse, generate: refuse, interrupt: () => {}, unload: () => Promise.resolve() };
 }

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { createAppStore } from './store.ts';
+import { fakePorts } from './testing/fake-ports.ts';
+import { timingRatios } from './compare-slice.ts';
+
+const flush = async () => {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+};
+
+async function store(manual = false) {
+  const ports = fakePorts({ manual });
+  const s = createAppStore(ports);
+  await s.getState().checkGpu();
+  s.getState().setGen('width', 64);
+  s.getState().setGen('height', 64);
+  s.getState().setGen('steps', 2);
+  s.getState().setGen('seed', 77);
+  return { s, engine: ports.engine };
+}
+
+/** PSNR written out from its definition, independent of image-metrics.ts. */
+function refPsnr(a: Uint8ClampedArray, b: Uint8ClampedArray): number {
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (i % 4 === 3) continue;
+    sum += (a[i] - b[i]) ** 2;
+    n++;
+  }
+  return 10 * Math.log10((255 * 255) / (sum / n));
+}
+
+describe('compare slice', () => {
+  it('runs SA off, then SA on, with the same seed and otherwise identical requests', async () => {
+    const { s, engine } = await store();
+    s.getState().setSa('enabled', false); // the SA run turns it on whatever the panel says
+    s.getState().setGen('hires.enabled', true);
+    expect(await s.getState().runCompare()).toBe('done');
+    const [off, on] = engine.requests;
+    expect(engine.requests).toHaveLength(2);
+    expect(off.sa.enabled).toBe(false);
+    expect(off.hires?.sa.enabled).toBe(false);
+    expect(on.sa.enabled).toBe(true);
+    expect(on.hires?.sa.enabled).toBe(true);
+    expect(off.seed).toBe(77);
+    expect(on.seed).toBe(77);
+    const strip = (r: typeof off) => ({ ...r, sa: { ...r.sa, enabled: null }, hires: { ...r.hires!, sa: { ...r.hires!.sa, enabled: null } } });
+    expect(strip(on)).toEqual(strip(off));
+    const c = s.getState().compare;
+    expect(c.status).toBe('done');
+    expect(c.baseline?.label).toBe('SA off');
+    expect(c.sa?.label).toBe('SA on');
+    expect(s.getState().history.items.map((r) => r.kind)).toEqual(['baseline', 'sa']);
+  });
+
+  it('measures the pair: PSNR as defined, SSIM in (0, 1), a difference map of the same size', async () => {
+    const { s } = await store();
+    await s.getState().runCompare();
+    const c = s.getState().compare;
+    const m = c.metrics!;
+    expect(m.psnr).toBeCloseTo(refPsnr(c.baseline!.image.data, c.sa!.image.data), 10);
+    expect(Number.isFinite(m.psnr)).toBe(true);
+    expect(m.ssim).toBeGreaterThan(0);
+    expect(m.ssim).toBeLessThan(1);
+    expect([m.diff.width, m.diff.height]).toEqual([64, 64]);
+    expect(m.maxDiff).toBeGreaterThan(0);
+    const r = timingRatios(c.baseline!.timings, c.sa!.timings);
+    expect(r.total).toBeCloseTo(c.sa!.timings.total / c.baseline!.timings.total, 12);
+  });
+
+  it('Cancel after the baseline stops before the SA run', async () => {
+    const { s, engine } = await store(true);
+    const running = s.getState().runCompare();
+    await flush();
+    engine.settle();
+    await flush();
+    expect(s.getState().compare.baseline).not.toBeNull();
+    s.getState().cancel();
+    expect(await running).toBe('cancelled');
+    const c = s.getState().compare;
+    expect(c.status).toBe('cancelled');
+    expect(c.sa).toBeNull();
+    expect(c.metrics).toBeNull();
+  });
+});

@@ -1,0 +1,93 @@
+// The `compare` slice: one click makes a baseline (SA off, first and hires pass) and an SA image
+// (SA on) with the same seed and settings, then measures them: PSNR, SSIM, an absolute-difference
+// heat map, and per-stage timings side by side.
+import type { StateCreator } from 'zustand';
+import type { ImageRgba, StageTimings } from '../pipeline/engine.ts';
+import type { ParamSet } from './gen-params.ts';
+import { diffHeatmap, psnr, ssim } from './image-metrics.ts';
+import type { JobOutcome, RunResult } from './run-slice.ts';
+import type { AppState } from './store.ts';
+
+export interface CompareMetrics {
+  /** dB; Infinity when the images are identical */
+  psnr: number;
+  ssim: number;
+  diff: ImageRgba;
+  /** largest per-pixel difference, 0..255 (the heat map's white) */
+  maxDiff: number;
+}
+
+export interface CompareState {
+  status: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
+  baseline: RunResult | null;
+  sa: RunResult | null;
+  metrics: CompareMetrics | null;
+  /** why the metrics could not be computed */
+  metricsError: string | null;
+}
+
+export interface CompareSlice {
+  compare: CompareState;
+  runCompare: () => Promise<JobOutcome>;
+  clearCompare: () => void;
+}
+
+export const EMPTY_COMPARE: CompareState = Object.freeze({ status: 'idle', baseline: null, sa: null, metrics: null, metricsError: null });
+
+/** The two parameter sets of a comparison: identical but for SA enabled (both passes). */
+export function compareSets(set: ParamSet): { baseline: ParamSet; sa: ParamSet } {
+  const withSa = (enabled: boolean): ParamSet => ({
+    gen: { ...set.gen, hires: { ...set.gen.hires, sa: { ...set.gen.hires.sa, enabled } } },
+    sa: { ...set.sa, enabled },
+  });
+  return { baseline: withSa(false), sa: withSa(true) };
+}
+
+export function compareMetrics(a: ImageRgba, b: ImageRgba): CompareMetrics {
+  const heat = diffHeatmap(a, b);
+  return { psnr: psnr(a, b), ssim: ssim(a, b), diff: heat.image, maxDiff: heat.maxDiff };
+}
+
+export type TimingKey = Exclude<keyof StageTimings, 'method'>;
+export const TIMING_STAGES: readonly { key: TimingKey; label: string }[] = [
+  { key: 'text', label: 'Text encoder' },
+  { key: 'unetOrt', label: 'U-Net (ORT)' },
+  { key: 'saPool', label: 'SA pooling' },
+  { key: 'saProject', label: 'SA K/V/Q projections' },
+  { key: 'saAttention', label: 'SA attention' },
+  { key: 'vae', label: 'VAE decoder' },
+  { key: 'total', label: 'Total' },
+];
+
+/** SA time ÷ baseline time per stage (NaN where the baseline is 0). */
+export function timingRatios(baseline: StageTimings, sa: StageTimings): Record<TimingKey, number> {
+  const out = {} as Record<TimingKey, number>;
+  for (const { key } of TIMING_STAGES) out[key] = baseline[key] > 0 ? sa[key] / baseline[key] : NaN;
+  return out;
+}
+
+export const createCompareSlice: StateCreator<AppState, [], [], CompareSlice> = (set, get) => {
+  const patch = (p: Partial<CompareState>) => set((s) => ({ compare: { ...s.compare, ...p } }));
+  return {
+    compare: EMPTY_COMPARE,
+    runCompare: async () => {
+      const { gen, sa } = get().params;
+      const sets = compareSets({ gen, sa });
+      const outcome = await get().runJob('compare', async (ctx) => {
+        set({ compare: { ...EMPTY_COMPARE, status: 'running' } });
+        const baseline = await ctx.generate(sets.baseline, { kind: 'baseline', label: 'SA off' });
+        patch({ baseline });
+        const withSa = await ctx.generate(sets.sa, { kind: 'sa', label: 'SA on' });
+        patch({ sa: withSa });
+        try {
+          patch({ metrics: compareMetrics(baseline.image, withSa.image) });
+        } catch (e) {
+          patch({ metricsError: e instanceof Error ? e.message : String(e) });
+        }
+      });
+      if (outcome !== 'busy') patch({ status: outcome === 'done' ? 'done' : outcome });
+      return outcome;
+    },
+    clearCompare: () => set({ compare: EMPTY_COMPARE }),
+  };
+};

@@ -1,0 +1,61 @@
+// Errors from the engine as the UI shows them: plain text with what to do. Engine errors cross
+// the worker as {name, message, kind?} (src/pipeline/errors.ts), so they are read by name here
+// rather than by class, and state/ never imports pipeline runtime code.
+
+export interface AppError {
+  /** the error's name, e.g. 'ModelLoadError', 'WebGPUUnavailableError' */
+  name: string;
+  /** ModelLoadError kind, when there is one */
+  kind?: string;
+  message: string;
+  /** one sentence on what to do */
+  hint?: string;
+}
+
+/** Raised by the run slice itself for a request it will not send (bad model, size, busy). */
+export class RunRequestError extends Error {
+  override name = 'RunRequestError';
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+const LOAD_HINTS: Record<string, string> = {
+  'not-found': 'Check the base URL: it must be a diffusers-ONNX folder holding unet/model.onnx, text_encoder/…, vae_decoder/….',
+  http: 'The server refused the download; try again later or pick another model.',
+  network: 'The download failed: check your connection and that the server allows cross-origin requests (CORS).',
+  truncated: 'The download was cut short; load the model again.',
+  format: 'The files are not a Stable Diffusion pipeline in ONNX that this app can read.',
+  'missing-file': 'The model folder lacks a file the pipeline needs; pick another model or fix the folder.',
+  aborted: 'Loading was cancelled.',
+};
+
+const HINTS: Record<string, string> = {
+  WebGPUUnavailableError: 'Use a browser with WebGPU (Chrome or Edge 113+, Safari 26+, Firefox 141+ on Windows), or start Chromium with --enable-unsafe-webgpu.',
+  EngineNotLoadedError: 'Load a model first (Generate loads the selected one).',
+  EngineBusyError: 'Wait for the running generation to finish, or cancel it.',
+  GenerationInterrupted: 'Generation was cancelled; press Generate to start again.',
+};
+
+/** The error's name, message and kind, whatever was thrown. */
+export function describeError(e: unknown): AppError {
+  if (e instanceof RunRequestError) return { name: e.name, message: e.message, hint: e.hint };
+  if (e instanceof Error || (typeof e === 'object' && e !== null && 'message' in e)) {
+    const err = e as { name?: unknown; message?: unknown; kind?: unknown };
+    const name = typeof err.name === 'string' && err.name ? err.name : 'Error';
+    const kind = typeof err.kind === 'string' ? err.kind : undefined;
+    const message = typeof err.message === 'string' && err.message ? err.message : 'Unknown error';
+    const hint = name === 'ModelLoadError' && kind ? LOAD_HINTS[kind] : HINTS[name];
+    return { name, message, ...(kind ? { kind } : {}), ...(hint ? { hint } : {}) };
+  }
+  return { name: 'Error', message: String(e) };
+}
+
+/** A generation that was stopped on purpose: the engine's GenerationInterrupted or an aborted load. */
+export function isInterruption(e: unknown): boolean {
+  const err = e as { name?: unknown; kind?: unknown } | null;
+  return !!err && (err.name === 'GenerationInterrupted' || err.name === 'AbortError' || (err.name === 'ModelLoadError' && err.kind === 'aborted'));
+}

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { createAppStore } from './store.ts';
+import { fakePorts } from './testing/fake-ports.ts';
+import { FakeInterrupted } from './testing/fake-engine.ts';
+import { runBlocker } from './run-slice.ts';
+
+/** Lets pending promise callbacks run (the fake engine settles through microtasks). */
+const flush = async () => {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+};
+
+async function readyStore(opts: Parameters<typeof fakePorts>[0] = {}) {
+  const ports = fakePorts(opts);
+  const store = createAppStore(ports);
+  await store.getState().checkGpu();
+  store.getState().setGen('width', 64);
+  store.getState().setGen('height', 64);
+  store.getState().setGen('steps', 3);
+  return { store, engine: ports.engine };
+}
+
+describe('run slice', () => {
+  it('loads the selected model once, sends the params as the request, keeps the image in history', async () => {
+    const { store, engine } = await readyStore();
+    store.getState().setGen('seed', 1234);
+    expect(await store.getState().generate()).toBe('done');
+    expect(await store.getState().generate()).toBe('done');
+    expect(engine.loads).toEqual([{ id: 'tiny', base: 'models/tiny' }]);
+    expect(engine.requests).toHaveLength(2);
+    expect(engine.requests[0]).toMatchObject({ seed: 1234, width: 64, height: 64, steps: 3, sa: store.getState().params.sa });
+    expect(engine.requests[0].init).toBeUndefined();
+    const s = store.getState();
+    expect(s.model.kind).toBe('ready');
+    expect(s.history.items.map((r) => r.params.gen.seed)).toEqual([1234, 1234]);
+    expect(s.history.items[1].image.width).toBe(64);
+    expect(s.run).toMatchObject({ job: null, outcome: 'done', error: null });
+  });
+
+  it('never has two generations in flight: a second Generate (or compare, sweep) while running is refused', async () => {
+    const { store, engine } = await readyStore({ manual: true });
+    const first = store.getState().generate();
+    await flush();
+    expect(store.getState().run.job).toBe('generate');
+    expect(await store.getState().generate()).toBe('busy');
+    expect(await store.getState().runCompare()).toBe('busy');
+    expect(await store.getState().runSweep()).toBe('busy');
+    expect(engine.requests).toHaveLength(1);
+    engine.settle();
+    expect(await first).toBe('done');
+    expect(engine.maxInFlight).toBe(1);
+    expect(store.getState().history.items).toHaveLength(1);
+  });
+
+  it('guards engine.generate itself when a job body asks for two images at once', async () => {
+    const { store, engine } = await readyStore({ manual: true });
+    const { gen, sa } = store.getState().params;
+    const done = store.getState().runJob('generate', async (ctx) => {
+      await Promise.all([ctx.generate({ gen, sa }, { kind: 'single', label: 'a' }), ctx.generate({ gen, sa }, { kind: 'single', label: 'b' })]);
+    });
+    await flush();
+    expect(engine.requests).toHaveLength(1);
+    engine.settle();
+    expect(await done).toBe('error');
+    expect(store.getState().run.error?.message).toMatch(/already running/);
+    expect(engine.maxInFlight).toBe(1);
+  });
+
+  it('Cancel interrupts the engine; nothing lands in history; the next Generate works', async () => {
+    const { store, engine } = await readyStore({ manual: true });
+    const running = store.getState().generate();
+    await flush();
+    store.getState().cancel();
+    expect(store.getState().run.cancelling).toBe(true);
+    expect(await running).toBe('cancelled');
+    expect(engine.interrupts).toBe(1);
+    expect(store.getState().run).toMatchObject({ job: null, outcome: 'cancelled', error: null, cancelling: false });
+    expect(store.getState().history.items).toHaveLength(0);
+    const again = store.getState().generate();
+    await flush();
+    engine.settle();
+    expect(await again).toBe('done');
+    expect(store.getState().history.items).toHaveLength(1);
+  });
+
+  it('shows engine errors plainly (name, kind, what to do) and stays usable', async () => {
+    const { store, engine } = await readyStore({ manual: true });
+    const running = store.getState().generate();
+    await flush();
+    engine.fail(Object.assign(new Error('unet/model.onnx: 404'), { name: 'ModelLoadError', kind: 'not-found' }));
+    expect(await running).toBe('error');
+    expect(store.getState().run.error).toMatchObject({ name: 'ModelLoadError', kind: 'not-found', message: 'unet/model.onnx: 404' });
+    expect(store.getState().run.error?.hint).toMatch(/base URL/);
+    store.getState().dismissRunError();
+    expect(store.getState().run.error).toBeNull();
+    // an interruption the user did not ask for is still shown as cancelled, not as an error
+    const next = store.getState().generate();
+    await flush();
+    engine.fail(new FakeInterrupted());
+    expect(await next).toBe('cancelled');
+  });
+
+  it('a failed model load is kept on the model and reported', async () => {
+    const { store, engine } = await readyStore({ loadError: Object.assign(new Error('offline'), { name: 'ModelLoadError', kind: 'network' }) });
+    expect(await store.getState().generate()).toBe('error');
+    expect(store.getState().model).toMatchObject({ kind: 'error', key: 'tiny', error: { kind: 'network' } });
+    expect(store.getState().run.error?.hint).toMatch(/CORS/);
+    expect(engine.requests).toHaveLength(0);
+  });
+
+  it('img2img: the init image is resized to the output size and sent with the denoise strength', async () => {
+    const { store, engine } = await readyStore();
+    store.getState().setGen('denoise', 0.6);
+    store.getState().setInitImage({ width: 2, height: 2, data: new Uint8ClampedArray(16).fill(200) });
+    expect(await store.getState().generate()).toBe('done');
+    const init = engine.requests[0].init!;
+    expect(init.strength).toBe(0.6);
+    expect([init.image.width, init.image.height]).toEqual([64, 64]);
+    expect(init.image.data.every((v) => v === 200)).toBe(true);
+    expect(store.getState().history.items[0].img2img).toBe(true);
+  });
+
+  it('refuses what cannot run before calling the engine: custom model without URL, fp16 without shader-f16, wrong size', async () => {
+    const { store, engine } = await readyStore();
+    const s = () => store.getState();
+    s().setGen('model', 'custom');
+    expect(runBlocker(s())?.message).toMatch(/no base URL/);
+    expect(await s().generate()).toBe('error');
+    s().setCustomBase('https://example.com/sd');
+    expect(runBlocker(s())).toBeUndefined();
+    s().selectModel('f16');
+    expect(runBlocker(s())?.message).toMatch(/shader-f16/);
+    s().selectModel('fixed');
+    expect(s().params.gen.width).toBe(512);
+    expect(runBlocker(s())).toBeUndefined();
+    s().setGen('width', 256);
+    expect(runBlocker(s())?.message).toMatch(/512×512 only/);
+    s().setGen('model', 'nope');
+    expect(runBlocker(s())?.message).toMatch(/no model called "nope"/);
+    expect(engine.loads).toHaveLength(0);
+    expect(engine.requests).toHaveLength(0);
+  });
+
+  it('WebGPU unavailable blocks generation with the probe message', async () => {
+    const { store } = await readyStore({ gpu: { kind: 'unavailable', message: 'no adapter here' } });
+    expect(runBlocker(store.getState())).toMatchObject({ name: 'WebGPUUnavailableError', message: 'no adapter here' });
+  });
+});

@@ -1,0 +1,261 @@
+// The `run` slice: which model the engine holds, and the one job at a time (load, a single
+// generation, a comparison, a sweep) that drives it. Every engine call goes through `runJob`'s
+// context, which never starts engine.generate while another is in flight; Cancel aborts the
+// job's AbortController and interrupts the engine. Results go to the history slice.
+import type { StateCreator } from 'zustand';
+import type { ImageRgba, ModelInfo, ModelSource, Progress, StageTimings } from '../pipeline/engine.ts';
+import type { AdapterCaps, ModelEntry } from '../pipeline/registry.ts';
+import { generateRequestFrom, type GenParams, type ParamSet } from './gen-params.ts';
+import { resizeRgba } from './image-resize.ts';
+import type { AppPorts, ModelCatalog } from './ports.ts';
+import { RunRequestError, describeError, isInterruption, type AppError } from './run-errors.ts';
+import type { AppState } from './store.ts';
+
+export type JobKind = 'load' | 'generate' | 'compare' | 'sweep';
+export type JobOutcome = 'done' | 'cancelled' | 'error' | 'busy';
+export type ResultKind = 'single' | 'baseline' | 'sa' | 'sweep';
+
+/** One image the engine made, with everything needed to show, compare, download or redo it. */
+export interface RunResult {
+  id: number;
+  kind: ResultKind;
+  /** short caption, e.g. 'SA off' or 'in.strength 4 · steps 10' */
+  label: string;
+  image: ImageRgba;
+  timings: StageTimings;
+  /** model timestep of each first-pass step */
+  timesteps: number[];
+  seed: number;
+  params: ParamSet;
+  img2img: boolean;
+  createdAt: number;
+}
+
+export type ModelState =
+  | { kind: 'none' }
+  | { kind: 'loading'; key: string; progress: Progress | null }
+  | { kind: 'ready'; key: string; info: ModelInfo }
+  | { kind: 'error'; key: string; error: AppError };
+
+export interface RunState {
+  /** the job in flight (null: idle) */
+  job: JobKind | null;
+  cancelling: boolean;
+  progress: Progress | null;
+  /** the last job's error, until dismissed or the next job starts */
+  error: AppError | null;
+  /** how the last finished job ended */
+  outcome: JobOutcome | null;
+}
+
+/** What a job body can do: make one image (loading the model first if needed). */
+export interface JobContext {
+  signal: AbortSignal;
+  generate: (set: ParamSet, meta: { kind: ResultKind; label: string }) => Promise<RunResult>;
+}
+
+export interface RunSlice {
+  catalog: ModelCatalog;
+  model: ModelState;
+  /** base URL used when the model is 'custom' */
+  customBase: string;
+  /** img2img init image (null: txt2img) */
+  initImage: ImageRgba | null;
+  run: RunState;
+  setCustomBase: (base: string) => void;
+  /** Picks a model and applies its defaults (size, steps, guidance, sampler). */
+  selectModel: (id: string) => void;
+  setInitImage: (image: ImageRgba | null) => void;
+  loadModel: () => Promise<JobOutcome>;
+  generate: () => Promise<JobOutcome>;
+  cancel: () => void;
+  dismissRunError: () => void;
+  /** Runs `body` as the one job; 'busy' (and nothing runs) when another job is in flight. */
+  runJob: (kind: JobKind, body: (ctx: JobContext) => Promise<void>) => Promise<JobOutcome>;
+}
+
+export const IDLE_RUN: RunState = Object.freeze({ job: null, cancelling: false, progress: null, error: null, outcome: null });
+
+export interface ResolvedModel {
+  /** identifies what is loaded: registry id, or 'custom:<base>' */
+  key: string;
+  source: ModelSource;
+  entry?: ModelEntry;
+}
+
+/** The engine source for the selected model; throws RunRequestError for one that cannot be loaded. */
+export function resolveModel(gen: GenParams, customBase: string, catalog: ModelCatalog): ResolvedModel {
+  if (gen.model === 'custom') {
+    const base = customBase.trim();
+    if (!base) throw new RunRequestError('The custom model has no base URL.', 'Enter the URL of a diffusers-ONNX folder (holding unet/model.onnx) under "Custom base URL".');
+    return { key: `custom:${base}`, source: { id: 'custom', base } };
+  }
+  const entry = catalog.entries.find((e) => e.id === gen.model);
+  if (!entry) throw new RunRequestError(`There is no model called "${gen.model}".`, 'Pick one from the model list, or choose "Custom URL" and enter a base URL.');
+  const source: ModelSource = { id: entry.id, base: entry.base };
+  if (entry.tokenizerBase) source.tokenizerBase = entry.tokenizerBase;
+  return { key: entry.id, source, entry };
+}
+
+/** The adapter's capabilities once the GPU check has run (undefined before). */
+export function adapterCaps(s: Pick<AppState, 'gpu'>): AdapterCaps | undefined {
+  if (s.gpu.kind !== 'ready') return undefined;
+  return { shaderF16: s.gpu.adapter.shaderF16, maxBufferSize: s.gpu.adapter.limits.maxBufferSize ?? 0 };
+}
+
+/** The hires pass's size: scale, rounded to a multiple of 8. */
+export function hiresSize(gen: GenParams): { width: number; height: number } {
+  const r = (x: number) => Math.max(8, Math.round((x * gen.hires.scale) / 8) * 8);
+  return { width: r(gen.width), height: r(gen.height) };
+}
+
+/** Why the current parameters cannot be generated (undefined: they can). Shown next to Generate. */
+export function runBlocker(s: Pick<AppState, 'gpu' | 'params' | 'customBase' | 'catalog'>, set: ParamSet = s.params): AppError | undefined {
+  if (s.gpu.kind === 'unavailable') return describeError({ name: 'WebGPUUnavailableError', message: s.gpu.message });
+  let resolved: ResolvedModel;
+  try {
+    resolved = resolveModel(set.gen, s.customBase, s.catalog);
+  } catch (e) {
+    return describeError(e);
+  }
+  const entry = resolved.entry;
+  if (!entry) return undefined;
+  const caps = adapterCaps(s);
+  const refusal = caps && s.catalog.refusalReason(entry, caps);
+  if (refusal) return { name: 'ModelRefused', message: refusal, hint: 'Pick a model marked as able to run on this GPU.' };
+  const sizes = [set.gen, ...(set.gen.hires.enabled ? [hiresSize(set.gen)] : [])];
+  for (const { width, height } of sizes) {
+    const why = s.catalog.sizeRefusal(entry, width, height);
+    if (why) return { name: 'SizeRefused', message: why, hint: `Use ${entry.defaults.width}×${entry.defaults.height} with this model.` };
+  }
+  return undefined;
+}
+
+export const createRunSlice =
+  (ports: AppPorts): StateCreator<AppState, [], [], RunSlice> =>
+  (set, get) => {
+    // The one job in flight, and whether engine.generate is awaiting (a second guard inside it).
+    let active: AbortController | null = null;
+    let generating = false;
+    let nextId = 1;
+    const setRun = (patch: Partial<RunState>) => set((s) => ({ run: { ...s.run, ...patch } }));
+
+    let loading: { key: string; promise: Promise<ModelInfo> } | null = null;
+
+    const ensureModel = (signal: AbortSignal, resolved: ResolvedModel): Promise<ModelInfo> => {
+      const m = get().model;
+      if (m.kind === 'ready' && m.key === resolved.key) return Promise.resolve(m.info);
+      if (loading?.key === resolved.key) return loading.promise;
+      const promise = loadInto(signal, resolved).finally(() => (loading = null));
+      loading = { key: resolved.key, promise };
+      return promise;
+    };
+
+    const loadInto = async (signal: AbortSignal, resolved: ResolvedModel): Promise<ModelInfo> => {
+      const key = resolved.key;
+      set({ model: { kind: 'loading', key, progress: null } });
+      try {
+        const info = await ports.engine.load(resolved.source, {
+          signal,
+          onProgress: (p) => set((s) => ({ model: { kind: 'loading', key, progress: p }, run: { ...s.run, progress: p } })),
+        });
+        if (signal.aborted) throw new DOMException('Loading was cancelled.', 'AbortError');
+        set({ model: { kind: 'ready', key, info } });
+        return info;
+      } catch (e) {
+        set({ model: isInterruption(e) || signal.aborted ? { kind: 'none' } : { kind: 'error', key, error: describeError(e) } });
+        throw e;
+      }
+    };
+
+    const makeContext = (signal: AbortSignal): JobContext => ({
+      signal,
+      generate: async (paramSet, meta) => {
+        if (signal.aborted) throw new DOMException('Cancelled.', 'AbortError');
+        const s = get();
+        const blocker = runBlocker(s, paramSet);
+        if (blocker) throw new RunRequestError(blocker.message, blocker.hint);
+        await ensureModel(signal, resolveModel(paramSet.gen, s.customBase, s.catalog));
+        if (generating) throw new RunRequestError('A generation is already running.', 'Wait for it to finish, or cancel it.');
+        const init = get().initImage;
+        const req = generateRequestFrom(paramSet.gen, paramSet.sa, init ? resizeRgba(init, paramSet.gen.width, paramSet.gen.height) : undefined);
+        generating = true;
+        let result;
+        try {
+          result = await ports.engine.generate(req, { signal, onProgress: (p) => setRun({ progress: p }) });
+        } finally {
+          generating = false;
+        }
+        if (signal.aborted) throw new DOMException('Cancelled.', 'AbortError');
+        const run: RunResult = {
+          id: nextId++, kind: meta.kind, label: meta.label, image: result.image, timings: result.timings,
+          timesteps: result.timesteps, seed: result.seed, params: paramSet, img2img: Boolean(init), createdAt: Date.now(),
+        };
+        get().addResult(run);
+        return run;
+      },
+    });
+
+    const runJob: RunSlice['runJob'] = async (kind, body) => {
+      if (active) return 'busy';
+      const controller = new AbortController();
+      active = controller;
+      set({ run: { ...IDLE_RUN, job: kind } });
+      let outcome: JobOutcome = 'done';
+      let error: AppError | null = null;
+      try {
+        await body(makeContext(controller.signal));
+        if (controller.signal.aborted) outcome = 'cancelled';
+      } catch (e) {
+        if (controller.signal.aborted || isInterruption(e)) outcome = 'cancelled';
+        else {
+          outcome = 'error';
+          error = describeError(e);
+        }
+      } finally {
+        active = null;
+      }
+      set({ run: { ...IDLE_RUN, outcome, error } });
+      return outcome;
+    };
+
+    return {
+      catalog: ports.models,
+      model: { kind: 'none' },
+      customBase: '',
+      initImage: null,
+      run: IDLE_RUN,
+      setCustomBase: (base) => set({ customBase: base }),
+      selectModel: (id) => {
+        const { setGen } = get();
+        setGen('model', id);
+        const entry = get().catalog.entries.find((e) => e.id === id);
+        if (!entry) return;
+        const d = entry.defaults;
+        setGen('width', d.width);
+        setGen('height', d.height);
+        setGen('steps', d.steps);
+        setGen('guidance', d.guidance);
+        setGen('scheduler', d.scheduler);
+      },
+      setInitImage: (image) => set({ initImage: image }),
+      loadModel: () =>
+        runJob('load', async ({ signal }) => {
+          const s = get();
+          await ensureModel(signal, resolveModel(s.params.gen, s.customBase, s.catalog));
+        }),
+      generate: () =>
+        runJob('generate', async (ctx) => {
+          const { gen, sa } = get().params;
+          await ctx.generate({ gen, sa }, { kind: 'single', label: '' });
+        }),
+      cancel: () => {
+        if (!active || active.signal.aborted) return;
+        setRun({ cancelling: true });
+        active.abort();
+        ports.engine.interrupt();
+      },
+      dismissRunError: () => setRun({ error: null }),
+      runJob,
+    };
+  };

@@ -1,0 +1,141 @@
+// The `sweep` slice: an X/Y grid over two numeric parameters (first-pass SA or generation
+// numbers), 2–5 values each, every other setting (seed included) as in the params slice. Cells
+// are made row by row (y outer, x inner) as one job, so Cancel stops after the cell in flight.
+import type { StateCreator } from 'zustand';
+import { SA_PARAM_SPECS, getSaParam, type SaNumberPath } from '../sa/index.ts';
+import { GEN_PARAM_SPECS, getGenParam, type GenNumberPath, type ParamSet } from './gen-params.ts';
+import { INITIAL_PARAMS, paramsTransforms, type ParamsState } from './params-slice.ts';
+import { RunRequestError } from './run-errors.ts';
+import type { JobOutcome, RunResult } from './run-slice.ts';
+import type { AppState } from './store.ts';
+
+export type SweepPath = `sa.${SaNumberPath}` | GenNumberPath;
+
+export interface SweepAxis {
+  path: SweepPath;
+  values: number[];
+}
+
+export interface SweepParamOption {
+  path: SweepPath;
+  label: string;
+  min: number;
+  max: number;
+}
+
+/** Every parameter a sweep can vary, SA first. */
+export const SWEEP_PARAMS: readonly SweepParamOption[] = [
+  ...SA_PARAM_SPECS.flatMap((s) => (s.kind === 'number' ? [{ path: `sa.${s.path}` as SweepPath, label: `SA · ${s.label}`, min: s.min, max: s.max }] : [])),
+  ...GEN_PARAM_SPECS.flatMap((s) => (s.kind === 'number' ? [{ path: s.path, label: s.label, min: s.min, max: s.max }] : [])),
+];
+
+export const SWEEP_MIN_VALUES = 2;
+export const SWEEP_MAX_VALUES = 5;
+
+export interface SweepState {
+  x: SweepAxis;
+  y: SweepAxis;
+  status: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
+  /** the axes the current grid was made with (the editable x/y may have changed since) */
+  grid: { x: SweepAxis; y: SweepAxis } | null;
+  /** row-major: cells[yi · x.values.length + xi]; null until made */
+  cells: (RunResult | null)[];
+  done: number;
+}
+
+export interface SweepSlice {
+  sweep: SweepState;
+  setSweepAxis: (axis: 'x' | 'y', value: SweepAxis) => void;
+  runSweep: () => Promise<JobOutcome>;
+}
+
+export const DEFAULT_SWEEP: SweepState = Object.freeze<SweepState>({
+  x: { path: 'sa.in.strength', values: [2, 6, 10] },
+  y: { path: 'sa.time_decay', values: [0, 2, 4] },
+  status: 'idle',
+  grid: null,
+  cells: [],
+  done: 0,
+});
+
+export function sweepParamLabel(path: SweepPath): string {
+  return SWEEP_PARAMS.find((p) => p.path === path)?.label ?? path;
+}
+
+/** Reads '2, 4.5 6' as numbers; undefined when something is not a number. */
+export function parseSweepValues(text: string): number[] | undefined {
+  const parts = text.split(/[\s,;]+/).filter(Boolean);
+  const values = parts.map(Number);
+  return values.every(Number.isFinite) ? values : undefined;
+}
+
+/** What is wrong with the axes (empty: the sweep can run). */
+export function sweepProblems(x: SweepAxis, y: SweepAxis): string[] {
+  const problems: string[] = [];
+  for (const [name, a] of [['X', x], ['Y', y]] as const) {
+    if (!SWEEP_PARAMS.some((p) => p.path === a.path)) problems.push(`${name}: ${a.path} is not a parameter a sweep can vary.`);
+    if (a.values.length < SWEEP_MIN_VALUES || a.values.length > SWEEP_MAX_VALUES) problems.push(`${name}: give ${SWEEP_MIN_VALUES}–${SWEEP_MAX_VALUES} values (got ${a.values.length}).`);
+    if (!a.values.every(Number.isFinite)) problems.push(`${name}: every value must be a number.`);
+  }
+  if (x.path === y.path) problems.push('X and Y vary the same parameter; pick two different ones.');
+  return problems;
+}
+
+function setPath(s: ParamsState, path: SweepPath, value: number): ParamsState {
+  return path.startsWith('sa.') ? paramsTransforms.setSa(s, path.slice(3) as SaNumberPath, value) : paramsTransforms.setGen(s, path as GenNumberPath, value);
+}
+
+/** The value of `path` in a parameter set (after clamping, so labels show what was used). */
+export function sweepValue(set: ParamSet, path: SweepPath): number {
+  return path.startsWith('sa.') ? getSaParam(set.sa, path.slice(3) as SaNumberPath) : getGenParam(set.gen, path as GenNumberPath);
+}
+
+export interface SweepCellPlan {
+  xi: number;
+  yi: number;
+  params: ParamSet;
+  label: string;
+}
+
+/** Every cell's parameters in making order: y outer, x inner (row-major). */
+export function planSweep(base: ParamSet, x: SweepAxis, y: SweepAxis): SweepCellPlan[] {
+  const plan: SweepCellPlan[] = [];
+  const start: ParamsState = { ...INITIAL_PARAMS, gen: base.gen, sa: base.sa };
+  y.values.forEach((yv, yi) => {
+    x.values.forEach((xv, xi) => {
+      const s = setPath(setPath(start, y.path, yv), x.path, xv);
+      const params: ParamSet = { gen: s.gen, sa: s.sa };
+      const label = `${sweepParamLabel(x.path)} ${sweepValue(params, x.path)} · ${sweepParamLabel(y.path)} ${sweepValue(params, y.path)}`;
+      plan.push({ xi, yi, params, label });
+    });
+  });
+  return plan;
+}
+
+export const createSweepSlice: StateCreator<AppState, [], [], SweepSlice> = (set, get) => {
+  const patch = (p: Partial<SweepState>) => set((s) => ({ sweep: { ...s.sweep, ...p } }));
+  return {
+    sweep: DEFAULT_SWEEP,
+    setSweepAxis: (axis, value) => patch({ [axis]: { path: value.path, values: [...value.values] } }),
+    runSweep: async () => {
+      const { x, y } = get().sweep;
+      const problems = sweepProblems(x, y);
+      const { gen, sa } = get().params;
+      const outcome = await get().runJob('sweep', async (ctx) => {
+        if (problems.length) throw new RunRequestError(problems.join(' '), 'Fix the sweep axes and run it again.');
+        const plan = planSweep({ gen, sa }, x, y);
+        patch({ status: 'running', grid: { x, y }, cells: plan.map(() => null), done: 0 });
+        for (const [i, cell] of plan.entries()) {
+          const result = await ctx.generate(cell.params, { kind: 'sweep', label: cell.label });
+          set((s) => {
+            const cells = s.sweep.cells.slice();
+            cells[i] = result;
+            return { sweep: { ...s.sweep, cells, done: s.sweep.done + 1 } };
+          });
+        }
+      });
+      if (outcome !== 'busy') patch({ status: outcome === 'done' ? 'done' : outcome });
+      return outcome;
+    },
+  };
+};

@@ -1,0 +1,150 @@
+// A fake Engine for unit tests and UI screenshots (never the app's default): records every call,
+// counts generations in flight, and either answers by itself (after `stepMs` per step, reporting
+// progress) or waits for the test to settle each call (`manual`). Its images are a deterministic
+// pattern of the request (seed, size, SA on/off), so equal requests give equal pixels.
+import type { CallOptions, Engine, GenerateRequest, GenerateResult, ImageRgba, ModelInfo, ModelSource, StageTimings } from '../../pipeline/engine.ts';
+import { sdUnetSites } from '../../sa/index.ts';
+
+/** Same name and message as the engine's GenerationInterrupted (src/pipeline/engine.ts). */
+export class FakeInterrupted extends Error {
+  override name = 'GenerationInterrupted';
+  constructor() {
+    super('Generation was cancelled.');
+  }
+}
+
+interface PendingCall {
+  req: GenerateRequest;
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+export interface FakeEngineOptions {
+  /** settle generate() calls only through `settle` / `fail` (default false: answer by itself) */
+  manual?: boolean;
+  /** wait this long per step when answering by itself */
+  stepMs?: number;
+  /** make load() fail with this error */
+  loadError?: Error;
+  info?: Partial<ModelInfo>;
+}
+
+export interface FakeEngine extends Engine {
+  loads: ModelSource[];
+  requests: GenerateRequest[];
+  interrupts: number;
+  inFlight: number;
+  /** the most generate() calls that were ever in flight at once */
+  maxInFlight: number;
+  pending: PendingCall[];
+  /** resolve the oldest pending generate() */
+  settle: () => void;
+  fail: (e: Error) => void;
+}
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A smooth, seed-dependent colour field; SA on shifts it slightly so comparisons differ. */
+export function fakeImage(req: GenerateRequest): ImageRgba {
+  const w = req.hires ? Math.round((req.width * req.hires.scale) / 8) * 8 : req.width;
+  const h = req.hires ? Math.round((req.height * req.hires.scale) / 8) * 8 : req.height;
+  const data = new Uint8ClampedArray(w * h * 4);
+  const a = ((req.seed % 997) / 997) * Math.PI * 2;
+  const sa = req.sa.enabled ? req.sa.in.strength / 50 : 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const u = x / w;
+      const v = y / h;
+      const r = 0.5 + 0.5 * Math.sin(6 * u + a + 3 * v * v);
+      const g = 0.5 + 0.5 * Math.sin(5 * v - a + 2 * u);
+      const b = 0.5 + 0.5 * Math.cos(4 * (u + v) + a * 0.5 + sa * 8 * Math.sin(9 * u));
+      const o = (y * w + x) * 4;
+      data[o] = 40 + 180 * r;
+      data[o + 1] = 60 + 160 * g * (1 - sa * 0.5);
+      data[o + 2] = 50 + 190 * b;
+      data[o + 3] = 255;
+    }
+  }
+  return { width: w, height: h, data };
+}
+
+export function fakeTimesteps(req: GenerateRequest): number[] {
+  const all = Array.from({ length: req.steps }, (_, i) => (req.steps === 1 ? 999 : 999 - (999 * i) / (req.steps - 1)));
+  const run = req.init ? Math.max(1, Math.trunc(req.steps * req.init.strength)) : req.steps;
+  return all.slice(req.steps - run);
+}
+
+function fakeTimings(req: GenerateRequest): StageTimings {
+  const px = (req.width * req.height) / (512 * 512);
+  const sa = req.sa.enabled ? 1 : 0;
+  const unetOrt = req.steps * 40 * px;
+  const saPool = sa * req.steps * 2 * px;
+  const saProject = req.steps * (sa ? 5 : 9) * px;
+  const saAttention = req.steps * (sa ? 8 : 20) * px;
+  const text = 12;
+  const vae = 90 * px;
+  return { text, unetOrt, saPool, saProject, saAttention, vae, total: text + unetOrt + saPool + saProject + saAttention + vae, method: 'fake' };
+}
+
+export function createFakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
+  let interruptCurrent: (() => void) | null = null;
+  const info: ModelInfo = {
+    id: 'tiny', base: 'models/tiny', attentionStyle: 'torch2', dtype: 'float32', latentChannels: 4, vaeScale: 8, hasVaeEncoder: true,
+    sites: sdUnetSites().map((s) => ({ ...s, heads: 8 })),
+    defaults: { width: 128, height: 128, steps: 4, guidance: 7.5, scheduler: 'euler' },
+    ...opts.info,
+  };
+
+  const engine: FakeEngine = {
+    loads: [], requests: [], interrupts: 0, inFlight: 0, maxInFlight: 0, pending: [],
+    async load(source: ModelSource, call?: CallOptions) {
+      engine.loads.push(source);
+      call?.onProgress?.({ stage: 'load', step: 1, total: 1, elapsedMs: 1, file: 'unet/model.onnx', loaded: 1, bytes: 1 });
+      if (opts.loadError) throw opts.loadError;
+      return { ...info, id: source.id, base: source.base };
+    },
+    async generate(req: GenerateRequest, call?: CallOptions): Promise<GenerateResult> {
+      engine.requests.push(req);
+      engine.inFlight++;
+      engine.maxInFlight = Math.max(engine.maxInFlight, engine.inFlight);
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const entry: PendingCall = { req, resolve, reject };
+          const stop = () => {
+            engine.pending = engine.pending.filter((p) => p !== entry);
+            reject(new FakeInterrupted());
+          };
+          interruptCurrent = stop;
+          call?.signal?.addEventListener('abort', stop, { once: true });
+          if (opts.manual) {
+            engine.pending.push(entry);
+            return;
+          }
+          void (async () => {
+            for (let step = 1; step <= req.steps; step++) {
+              await wait(opts.stepMs ?? 0);
+              call?.onProgress?.({ stage: 'unet', step, total: req.steps, elapsedMs: step * (opts.stepMs ?? 0) });
+            }
+            resolve();
+          })();
+        });
+        return { image: fakeImage(req), timings: fakeTimings(req), timesteps: fakeTimesteps(req), seed: req.seed };
+      } finally {
+        engine.inFlight--;
+        interruptCurrent = null;
+      }
+    },
+    interrupt() {
+      engine.interrupts++;
+      interruptCurrent?.();
+    },
+    async unload() {},
+    settle() {
+      engine.pending.shift()?.resolve();
+    },
+    fail(e) {
+      engine.pending.shift()?.reject(e);
+    },
+  };
+  return engine;
+}

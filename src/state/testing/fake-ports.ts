@@ -1,0 +1,40 @@
+// Ports for unit tests: a fake engine, a GPU that is ready (or not), and a small model catalog
+// with one model of each kind of refusal (fp16-only, fixed size).
+import type { ModelEntry } from '../../pipeline/registry.ts';
+import type { AdapterInfoView, GpuStatus } from '../gpu-slice.ts';
+import type { AppPorts, ModelCatalog } from '../ports.ts';
+import { createFakeEngine, type FakeEngine, type FakeEngineOptions } from './fake-engine.ts';
+
+const entry = (id: string, needs: ModelEntry['needs'], size = 128): ModelEntry => ({
+  id, label: `Test ${id}`, base: `models/${id}`, approxDownloadMB: 1, needs, notes: '',
+  defaults: { scheduler: 'euler', steps: 4, guidance: 7.5, width: size, height: size },
+});
+
+export const TEST_ENTRIES: readonly ModelEntry[] = [
+  entry('tiny', { shaderF16: false }),
+  entry('f16', { shaderF16: true }, 512),
+  entry('fixed', { shaderF16: false, fixedSize: { width: 512, height: 512, batch: 2 } }, 512),
+];
+
+/** Refusal rules written out for the test entries (the real ones live in src/pipeline/registry.ts). */
+export const TEST_CATALOG: ModelCatalog = {
+  entries: TEST_ENTRIES,
+  refusalReason: (e, caps) => (e.needs.shaderF16 && !caps.shaderF16 ? `${e.label} needs shader-f16.` : undefined),
+  sizeRefusal: (e, w, h) => {
+    const f = e.needs.fixedSize;
+    return f && (f.width !== w || f.height !== h) ? `${e.label} was exported for ${f.width}×${f.height} only.` : undefined;
+  },
+};
+
+export const TEST_ADAPTER: AdapterInfoView = {
+  vendor: 'test', architecture: 'test', device: '', description: 'test adapter', isFallbackAdapter: true,
+  shaderF16: false, timestampQuery: false, limits: { maxBufferSize: 2 ** 30 },
+};
+
+export function fakePorts(opts: FakeEngineOptions & { gpu?: GpuStatus } = {}): AppPorts & { engine: FakeEngine } {
+  const gpu: GpuStatus = opts.gpu ?? {
+    kind: 'ready', adapter: TEST_ADAPTER,
+    selfCheck: { maxAbsError: 0, kernelToOrtError: 0, ortToKernelError: 0, sample: [], ok: true, elapsedMs: 1 },
+  };
+  return { probeGpu: async () => gpu, engine: createFakeEngine(opts), models: TEST_CATALOG };
+}
