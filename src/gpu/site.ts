@@ -42,6 +42,8 @@ export interface SiteCall {
   window: SaWindow;
   /** where o goes (borrowed); default: a buffer the site owns, valid until its next encode */
   out?: GPUBuffer;
+  /** GPU timestamps of the site's one compute pass (benchmarks) */
+  timestampWrites?: GPUComputePassTimestampWrites;
 }
 
 function asValues(data: WeightData, dtype: TensorDType): Float32Array | Uint16Array {
@@ -132,7 +134,7 @@ export class SelfAttentionSite {
     const N = h * w;
     const o = call.out ?? this.buffer('o', B * N * C);
     const qkv = this.buffer('qkv', B * N * 3 * C);
-    const pass = enc.beginComputePass({ label: this.label });
+    const pass = enc.beginComputePass({ label: this.label, timestampWrites: call.timestampWrites });
     const weights = { w: this.wqkv, bias: this.bqkv };
     const project = (x: GPUBuffer, y: GPUBuffer, rows: number, colW: number, ncols: number, ldy: number, colY: number) =>
       this.matmul.encode(pass, { ...weights, x, y }, { rows, k: C, ncols, ldw: 3 * C, colW, ldy, colY });
