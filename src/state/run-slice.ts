@@ -56,6 +56,8 @@ export interface JobContext {
 
 export interface RunSlice {
   catalog: ModelCatalog;
+  /** the engine's timestep schedule (optional port), for the heatmap */
+  timestepsFor: AppPorts['timestepsFor'] | null;
   model: ModelState;
   /** base URL used when the model is 'custom' */
   customBase: string;
@@ -221,6 +223,7 @@ export const createRunSlice =
 
     return {
       catalog: ports.models,
+      timestepsFor: ports.timestepsFor ?? null,
       model: { kind: 'none' },
       customBase: '',
       initImage: null,

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+// The real schedulers are the reference for the pure preview (tests may import pipeline code).
+import { createScheduler, type SchedulerName as PipelineName } from '../pipeline/schedulers/index.ts';
+import type { SchedulerName } from '../pipeline/engine.ts';
+import { DEFAULT_SA_PARAMS, sdUnetSites } from '../sa/index.ts';
+import { buildHeatmap, heatmapFor, previewTimesteps, shortSiteName } from './heatmap.ts';
+import { createAppStore } from './store.ts';
+import { fakePorts } from './testing/fake-ports.ts';
+
+const PIPELINE_NAME: Record<SchedulerName, PipelineName> = {
+  euler: 'euler', euler_a: 'euler-ancestral', ddim: 'ddim', dpmpp_2m_karras: 'dpmpp-2m-karras', lcm: 'lcm',
+};
+
+describe('previewTimesteps', () => {
+  const cases: [SchedulerName, number, number][] = [];
+  for (const name of ['euler', 'euler_a', 'ddim', 'dpmpp_2m_karras'] as const) {
+    for (const steps of [1, 4, 20, 37]) for (const strength of [1, 0.75, 0.3]) if (Math.trunc(steps * strength) >= 1) cases.push([name, steps, strength]);
+  }
+  for (const [steps, strength] of [[4, 1], [8, 1], [4, 0.5]] as const) cases.push(['lcm', steps, strength]);
+
+  it.each(cases)('%s, %i steps, strength %s: equals the scheduler’s run timesteps', (name, steps, strength) => {
+    const sch = createScheduler(PIPELINE_NAME[name], { steps, strength });
+    expect(previewTimesteps(name, steps, strength)).toEqual(sch.timesteps.slice(sch.beginIndex));
+  });
+});
+
+describe('heatmap', () => {
+  it('has one row per site in execution order and one cell per step, labelled as windowLabel', () => {
+    const sites = sdUnetSites();
+    const h = buildHeatmap('first', DEFAULT_SA_PARAMS, sites, [999, 500, 0], 'preview', { h: 64, w: 64 });
+    expect(h.rows.map((r) => r.site.side)).toEqual(sites.map((s) => s.side));
+    expect(h.rows.every((r) => r.cells.length === 3)).toBe(true);
+    // in L0 at t = 500 (time 0.5): s = 6 · exp(−(0.1·2)²) ≈ 5.76 → 3×2 (SPEC §3 table)
+    expect(h.rows[0].cells[1]).toMatchObject({ label: '3×2', active: true });
+    expect(h.rows[0].cells[1].reduction).toBeCloseTo((64 * 64) / (21 * 32), 12);
+    // mid block with keep_middle: plain
+    expect(h.rows.find((r) => r.site.side === 'mid')!.cells.map((c) => c.label)).toEqual(['—', '—', '—']);
+    expect(shortSiteName(sites[1])).toBe('in L0 · 0.1');
+  });
+
+  it('follows the sliders: a larger depth_decay clears the deep rows', () => {
+    const store = createAppStore(fakePorts());
+    const deepIn = () => heatmapFor(store.getState()).rows.filter((r) => r.site.side === 'in' && r.site.level === 1).flatMap((r) => r.cells.map((c) => c.label));
+    store.getState().setGen('steps', 10);
+    const before = deepIn();
+    expect(before.some((l) => l !== '—')).toBe(true);
+    store.getState().setSa('in.depth_decay', 4);
+    expect(deepIn().every((l) => l === '—')).toBe(true);
+  });
+
+  it('uses the engine’s timesteps port when wired, and the hires pass’s own size and SA', () => {
+    const store = createAppStore({ ...fakePorts(), timestepsFor: (_s, steps) => Array.from({ length: steps }, () => 321) });
+    store.getState().setGen('width', 256);
+    store.getState().setGen('hires.scale', 2);
+    const h = heatmapFor(store.getState(), 'hires');
+    expect(h.source).toBe('engine');
+    expect(h.timesteps).toEqual(Array(store.getState().params.gen.hires.steps).fill(321));
+    expect(h.latent).toEqual({ h: 128, w: 64 });
+  });
+});
