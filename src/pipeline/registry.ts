@@ -1,7 +1,9 @@
 // Known Stable Diffusion pipelines in ONNX for the browser, with what each needs. Sizes are the
 // approximate download sizes listed publicly (not measured here: no machine of ours can fetch them).
 
-export type SchedulerName = 'euler' | 'euler_a' | 'ddim' | 'dpmpp_2m_karras' | 'lcm';
+import type { SchedulerName } from './schedulers/types.ts';
+
+export type { SchedulerName };
 
 export interface ModelNeeds {
   /** fp16 weights: the adapter must offer shader-f16 */
@@ -59,7 +61,7 @@ export const MODEL_REGISTRY: readonly ModelEntry[] = [
     base: `${HF}/microsoft/stable-diffusion-v1.5-webnn/resolve/main`,
     approxDownloadMB: 2100,
     needs: { shaderF16: true, fixedSize: { width: 512, height: 512, batch: 2 } },
-    defaults: { scheduler: 'dpmpp_2m_karras', steps: 20, guidance: 7.5, width: 512, height: 512 },
+    defaults: { scheduler: 'dpmpp-2m-karras', steps: 20, guidance: 7.5, width: 512, height: 512 },
     notes: 'Fixed input shapes: 512×512, batch 2 (CFG), 77 tokens. Other sizes are refused.',
   },
   {
@@ -68,7 +70,7 @@ export const MODEL_REGISTRY: readonly ModelEntry[] = [
     base: `${HF}/aislamov/stable-diffusion-2-1-base-onnx/resolve/main`,
     approxDownloadMB: 2600,
     needs: { shaderF16: false },
-    defaults: { scheduler: 'dpmpp_2m_karras', steps: 20, guidance: 7.5, width: 512, height: 512 },
+    defaults: { scheduler: 'dpmpp-2m-karras', steps: 20, guidance: 7.5, width: 512, height: 512 },
     notes: 'SD2.x layout: head_dim 64, linear proj_in/out, 1024-wide text encoder.',
   },
   {

@@ -55,7 +55,7 @@ export function genParamsViolations(gen: GenParams): string[] {
     if (typeof text !== 'string' || Array.from(text).length > 2000 || /[\u0000-\u0008\u000B-\u001F\u007F]/.test(text)) bad.push(name); // eslint-disable-line no-control-regex
   }
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(gen.model)) bad.push(`model = ${gen.model}`);
-  if (!['euler', 'euler_a', 'ddim', 'dpmpp_2m_karras', 'lcm'].includes(gen.scheduler)) bad.push(`scheduler = ${gen.scheduler}`);
+  if (!['euler', 'euler-ancestral', 'ddim', 'dpmpp-2m-karras', 'lcm'].includes(gen.scheduler)) bad.push(`scheduler = ${gen.scheduler}`);
   if (typeof gen.hires.enabled !== 'boolean') bad.push('hires.enabled');
   return [...bad, ...saParamsViolations(gen.hires.sa, 'hires.sa')];
 }
@@ -91,7 +91,7 @@ export const genParamsArb: fc.Arbitrary<GenParams> = fc.record({
   guidance: orDefault(real(0, 30), D.guidance),
   width: orDefault(fc.integer({ min: 8, max: 256 }).map((x) => x * 8), D.width),
   height: orDefault(fc.integer({ min: 8, max: 256 }).map((x) => x * 8), D.height),
-  scheduler: fc.constantFrom('euler', 'euler_a', 'ddim', 'dpmpp_2m_karras', 'lcm'),
+  scheduler: fc.constantFrom('euler', 'euler-ancestral', 'ddim', 'dpmpp-2m-karras', 'lcm'),
   denoise: orDefault(real(0, 1), D.denoise),
   hires: fc.record({
     enabled: fc.boolean(),

@@ -42,7 +42,7 @@ describe('defaults and parameter table', () => {
       expect(spec.default, spec.path).toEqual(getGenParam(DEFAULT_GEN_PARAMS, spec.path));
       expect(spec.tooltip.length, spec.path).toBeGreaterThan(10);
     }
-    expect(SCHEDULERS).toEqual(['euler', 'euler_a', 'ddim', 'dpmpp_2m_karras', 'lcm']);
+    expect(SCHEDULERS).toEqual(['euler', 'euler-ancestral', 'ddim', 'dpmpp-2m-karras', 'lcm']);
     expect(DEFAULT_GEN_PARAMS.hires.sa).toEqual(findSaPreset('second-pass')!.params);
     expect(MAX_SEED).toBe(4294967295);
   });

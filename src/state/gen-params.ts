@@ -46,9 +46,9 @@ export interface ParamSet {
 /** Labels in the order menus show them; a Record so a new SchedulerName fails to typecheck here. */
 export const SCHEDULER_LABELS: Readonly<Record<SchedulerName, string>> = Object.freeze({
   euler: 'Euler',
-  euler_a: 'Euler a',
+  'euler-ancestral': 'Euler a',
   ddim: 'DDIM',
-  dpmpp_2m_karras: 'DPM++ 2M Karras',
+  'dpmpp-2m-karras': 'DPM++ 2M Karras',
   lcm: 'LCM',
 });
 export const SCHEDULERS = Object.keys(SCHEDULER_LABELS) as readonly SchedulerName[];

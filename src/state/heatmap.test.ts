@@ -8,12 +8,12 @@ import { createAppStore } from './store.ts';
 import { fakePorts } from './testing/fake-ports.ts';
 
 const PIPELINE_NAME: Record<SchedulerName, PipelineName> = {
-  euler: 'euler', euler_a: 'euler-ancestral', ddim: 'ddim', dpmpp_2m_karras: 'dpmpp-2m-karras', lcm: 'lcm',
+  euler: 'euler', 'euler-ancestral': 'euler-ancestral', ddim: 'ddim', 'dpmpp-2m-karras': 'dpmpp-2m-karras', lcm: 'lcm',
 };
 
 describe('previewTimesteps', () => {
   const cases: [SchedulerName, number, number][] = [];
-  for (const name of ['euler', 'euler_a', 'ddim', 'dpmpp_2m_karras'] as const) {
+  for (const name of ['euler', 'euler-ancestral', 'ddim', 'dpmpp-2m-karras'] as const) {
     for (const steps of [1, 4, 20, 37]) for (const strength of [1, 0.75, 0.3]) if (Math.trunc(steps * strength) >= 1) cases.push([name, steps, strength]);
   }
   for (const [steps, strength] of [[4, 1], [8, 1], [4, 0.5]] as const) cases.push(['lcm', steps, strength]);

@@ -59,7 +59,7 @@ export function previewTimesteps(scheduler: SchedulerName, steps: number, streng
   if (scheduler === 'ddim') {
     const ratio = Math.floor(T / steps);
     all = Array.from({ length: steps }, (_, i) => (steps - 1 - i) * ratio + 1);
-  } else if (scheduler === 'dpmpp_2m_karras') {
+  } else if (scheduler === 'dpmpp-2m-karras') {
     const rho = 7;
     const minInv = TRAINING_SIGMAS[0] ** (1 / rho);
     const maxInv = TRAINING_SIGMAS[T - 1] ** (1 / rho);

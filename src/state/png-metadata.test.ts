@@ -26,7 +26,7 @@ describe('A1111 parameters text', () => {
   });
 
   it('adds img2img and hires fields when used, and leaves out an empty negative prompt', () => {
-    const gen: GenParams = { ...SET.gen, negativePrompt: '', scheduler: 'dpmpp_2m_karras', hires: { ...SET.gen.hires, enabled: true } };
+    const gen: GenParams = { ...SET.gen, negativePrompt: '', scheduler: 'dpmpp-2m-karras', hires: { ...SET.gen.hires, enabled: true } };
     const text = a1111Text({ gen, sa: SET.sa }, { img2img: true });
     expect(text.split('\n')).toHaveLength(2);
     expect(text).toContain('Sampler: DPM++ 2M Karras, ');
@@ -45,7 +45,7 @@ describe('A1111 parameters text', () => {
     const { params, notices } = fromA1111Text(text);
     expect(params.gen).toEqual({
       ...DEFAULT_GEN_PARAMS, prompt: 'masterpiece, 1girl, <lora:x:1>', negativePrompt: 'lowres, bad anatomy', steps: 28,
-      scheduler: 'dpmpp_2m_karras', guidance: 7, seed: 3456, width: 512, height: 768, model: 'anything-v3', denoise: 0.6,
+      scheduler: 'dpmpp-2m-karras', guidance: 7, seed: 3456, width: 512, height: 768, model: 'anything-v3', denoise: 0.6,
     });
     expect(params.sa).toEqual(DEFAULT_SA_PARAMS);
     expect(notices.map((n) => n.message)).toEqual([
