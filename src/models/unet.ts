@@ -1,0 +1,160 @@
+// Synthetic Stable Diffusion U-Nets (UNet2DConditionModel: sample [B,4,H,W], timestep [B],
+// encoder_hidden_states [B,S,D] → out_sample [B,4,H,W]) with seeded weights, in the graph form of
+// a real torch.onnx.export (opset 17) of diffusers — or of ORT's transformers optimizer applied to
+// one. Blocks: conv_in; sinusoidal time_proj (flip_sin_to_cos, shift 0) + time_embedding MLP
+// (Gemm, SiLU, Gemm); down_blocks.0–2 CrossAttnDownBlock2D, down_blocks.3 DownBlock2D; mid_block
+// UNetMidBlock2DCrossAttn; up_blocks.0 UpBlock2D, up_blocks.1–3 CrossAttnUpBlock2D with skip
+// Concat; conv_norm_out, conv_act, conv_out. 16 self-attention (attn1) sites with layers_per_block 2.
+//
+// Self-attention (attn1) patterns, scope P = /down_blocks.0/attentions.0/transformer_blocks.0
+// (ids are ORT-style counters over sites in graph order; `n` = P/norm1/LayerNormalization_output_0):
+//
+// torch2 — AttnProcessor2_0 → scaled_dot_product_attention as symbolic_opset14 exports it:
+//   q = P/attn1/to_q/MatMul(n, onnx::MatMul_*)   k = …/to_k/MatMul   v = …/to_v/MatMul   (W: [C, C])
+//   q → Reshape(Concat(b, -1, heads, d)) → Transpose[0,2,1,3] → Mul(·, Sqrt(s))            ─┐
+//   k → Reshape(Concat(b, -1, heads, d)) → Transpose[0,2,3,1] → Mul(·, Sqrt(s))  → MatMul → Softmax(-1)
+//   s = Div(1, Sqrt(Cast(Slice(Shape(q_t), -1)))) [→ Cast(fp16)]                                 │
+//   v → Reshape → Transpose[0,2,1,3] ───────────────────────────────────────────────→ MatMul ┘
+//   → Transpose[0,2,1,3] → Reshape(Concat(b, -1, C)) (= P/attn1/Reshape_3_output_0)
+//   → P/attn1/to_out.0/MatMul → P/attn1/to_out.0/Add(bias, ·) → P/attn1/Div(·, 1) → P/Add(·, x)
+//   (ORT's match_qkv_torch2 path, after its remove_useless_div.)
+//
+// torch1 — the classic AttnProcessor (head_to_batch_dim / bmm):
+//   q,k,v MatMuls as above; each → Reshape[b, s, heads, d] → Transpose[0,2,1,3] → Reshape[b·heads, s, d]
+//   MatMul(q_b, Transpose[0,2,1](k_b)) → Mul(·, d^-0.5) → Softmax(-1) → MatMul(·, v_b)
+//   → Reshape[b, heads, s, d] → Transpose[0,2,1,3] → Reshape[b, s, C] (= P/attn1/Reshape_7_output_0)
+//   → to_out.0/MatMul → to_out.0/Add → Div(1) → residual Add  (ORT's match_qkv_torch1 path).
+//
+// ort-fused — fusion_attention_unet.py with packed QKV (and packed KV for attn2), Div-by-1 removed:
+//   MatMul_QKV_i(n, MatMul_QKV_i_weight [C, 3C], columns interleaved per head: (head, q|k|v, d))
+//   → Reshape MatMul_QKV_i_reshape ([0, 0, heads, 3, d]) → MultiHeadAttention_i_qkv_input
+//   → com.microsoft MultiHeadAttention_i (num_heads) → P/attn1/Reshape_3_output_0
+//   → P/attn1/to_out.0/MatMul → to_out.0/Add → P/Add.   Self-attention ids 0–15 come first; attn2 is
+//   P/attn2/to_q/MatMul + MatMul_KV_j(encoder_hidden_states) → Reshape [0,0,heads,2,d] → MultiHeadAttention_{16+j}.
+//   Only the attention fusion is applied (ORT's GroupNorm/SkipLayerNorm/BiasSplitGelu fusions are
+//   CUDA-only kernels). onnxruntime's CPU EP cannot run packed QKV/KV (use unpackForCpu in tests).
+import { DataType } from '../onnx/proto.ts';
+import { writeModel, type ExternalBlob } from '../onnx/model-file.ts';
+import { ExportGraph, type FloatType } from './export-graph.ts';
+import type { AttentionStyle, OrtNameCounters } from './attention.ts';
+import { headsAt, type UnetConfig } from './configs.ts';
+import { conv2d, dimOf, gemm, groupNorm, silu, unsqueeze0 } from './layers.ts';
+import { downsample, resnet, transformer2d, upsample, type BlockContext } from './unet-blocks.ts';
+
+export interface BuildOptions {
+  attention: AttentionStyle;
+  dtype: FloatType;
+  seed: number;
+  /** Weights in an external `weights.pb` (default: when they exceed 1 GiB, as a 2 GB protobuf would fail). */
+  external?: boolean;
+}
+
+export interface BuiltModel {
+  model: Uint8Array;
+  externalData?: ExternalBlob;
+}
+
+/** Number of self-attention sites: layers_per_block per attention down level, +1 per up level, +1 mid. */
+export function attn1SiteCount(u: UnetConfig): number {
+  return 3 * u.layersPerBlock + 3 * (u.layersPerBlock + 1) + 1;
+}
+
+/** get_timestep_embedding(t, C0, flip_sin_to_cos=True, downscale_freq_shift=0) as exported. */
+function timeProjection(g: ExportGraph, timestep: string, sample: string, c0: number): string {
+  const t = g.op('Expand', [timestep, unsqueeze0(g, dimOf(g, sample, 0))]); // timesteps.expand(sample.shape[0])
+  return g.scope('time_proj', () => {
+    const half = c0 / 2;
+    const freqs = Array.from({ length: half }, (_, i) => Math.exp((-Math.log(10000) * i) / half));
+    const table = g.folded('Mul', [1, half], { kind: 'values', values: freqs }, DataType.FLOAT);
+    const tf = g.op('Cast', [g.op('Unsqueeze', [t, g.constI64([1])])], { to: DataType.FLOAT }); // timesteps[:, None].float()
+    const emb = g.op('Mul', [tf, table]); // [B, half]
+    const sc = g.op('Concat', [g.op('Sin', [emb]), g.op('Cos', [emb])], { axis: -1 });
+    const hi = g.op('Slice', [sc, g.constI64([half]), g.constI64([2 * half]), g.constI64([1])]);
+    const lo = g.op('Slice', [sc, g.constI64([0]), g.constI64([half]), g.constI64([1])]);
+    return g.op('Concat', [hi, lo], { axis: -1 }); // [cos | sin]
+  });
+}
+
+function unetGraph(g: ExportGraph, u: UnetConfig, style: AttentionStyle): void {
+  const dt = g.dt;
+  const ch = u.blockOutChannels;
+  const L = u.layersPerBlock;
+  const sample = g.b.input({ name: 'sample', dataType: dt, dims: ['batch', 'channels', 'height', 'width'] });
+  const timestep = g.b.input({ name: 'timestep', dataType: dt, dims: ['batch'] });
+  const ehs = g.b.input({ name: 'encoder_hidden_states', dataType: dt, dims: ['batch', 'sequence', u.crossAttentionDim] });
+
+  let tEmb = timeProjection(g, timestep, sample, ch[0]);
+  if (g.fp16) tEmb = g.op('Cast', [tEmb], { to: DataType.FLOAT16 }); // t_emb.to(dtype=sample.dtype)
+  const tdim = 4 * ch[0];
+  const emb = g.scope('time_embedding', () => {
+    const h = g.scope('act', () => silu(g, gemm(g, tEmb, 'linear_1', ch[0], tdim)));
+    return gemm(g, h, 'linear_2', tdim, tdim);
+  });
+  const ort: OrtNameCounters = { mha: { self: 0, cross: attn1SiteCount(u) }, qkv: 0, kv: 0 };
+  const c: BlockContext = { g, style, ort, groups: u.normGroups, temb: { value: emb, channels: tdim }, rescaleDiv: style !== 'ort-fused', eps: 1e-5 };
+  const tf = (x: string, m: string, level: number) =>
+    transformer2d(c, x, m, ehs, ch[level], headsAt(u, level), u.crossAttentionDim, u.useLinearProjection);
+
+  let h = conv2d(g, sample, 'conv_in', u.inChannels, ch[0], 3);
+  const skips: { v: string; c: number }[] = [{ v: h, c: ch[0] }];
+  for (let l = 0; l < 4; l++) {
+    h = g.scope(`down_blocks.${l}`, () => {
+      let x = h;
+      for (let i = 0; i < L; i++) {
+        x = resnet(c, x, `resnets.${i}`, i ? ch[l] : l ? ch[l - 1] : ch[0], ch[l]);
+        if (l < 3) x = tf(x, `attentions.${i}`, l);
+        skips.push({ v: x, c: ch[l] });
+      }
+      if (l < 3) {
+        x = downsample(c, x, ch[l]);
+        skips.push({ v: x, c: ch[l] });
+      }
+      return x;
+    });
+  }
+  h = g.scope('mid_block', () => {
+    const x = resnet(c, h, 'resnets.0', ch[3], ch[3]);
+    return resnet(c, tf(x, 'attentions.0', 3), 'resnets.1', ch[3], ch[3]);
+  });
+  let prev = ch[3];
+  for (let i = 0; i < 4; i++) {
+    const l = 3 - i;
+    h = g.scope(`up_blocks.${i}`, () => {
+      let x = h;
+      for (let j = 0; j <= L; j++) {
+        const skip = skips.pop()!;
+        const cin = (j ? ch[l] : prev) + skip.c;
+        x = resnet(c, g.op('Concat', [x, skip.v], { axis: 1 }), `resnets.${j}`, cin, ch[l]);
+        if (i > 0) x = tf(x, `attentions.${j}`, l);
+      }
+      return i < 3 ? upsample(c, x, ch[l]) : x;
+    });
+    prev = ch[l];
+  }
+  h = groupNorm(g, h, 'conv_norm_out', ch[0], u.normGroups, 1e-5);
+  h = g.scope('conv_act', () => silu(g, h));
+  const out = conv2d(g, h, 'conv_out', ch[0], u.outChannels, 3);
+  g.renameOutput(out, 'out_sample');
+  g.b.output({ name: 'out_sample', dataType: dt, dims: ['batch', u.outChannels, 'height', 'width'] });
+}
+
+/** Materialises `g`'s weights and encodes it: inline, or EXTERNAL into one blob named `location`. */
+export function finishModel(g: ExportGraph, graphName: string, external: boolean | undefined, location = 'weights.pb'): BuiltModel {
+  const ext = external ?? g.weights.bytes > 2 ** 30;
+  const { blob } = g.weights.materialize({ external: ext, location });
+  for (const t of g.weightTensors()) g.b.initializer(t);
+  const model = writeModel(g.b.toModel(graphName, 17));
+  return blob ? { model, externalData: { path: location, data: blob } } : { model };
+}
+
+/** The U-Net's graph with its weights declared but not yet made (cheap even at full size). */
+export function unetGraphOnly(u: UnetConfig, opts: Omit<BuildOptions, 'external'>): ExportGraph {
+  const g = new ExportGraph(opts.seed, opts.dtype);
+  unetGraph(g, u, opts.attention);
+  return g;
+}
+
+/** Builds a U-Net of config `u` in attention style `opts.attention`. */
+export function buildUnet(u: UnetConfig, opts: BuildOptions): BuiltModel {
+  return finishModel(unetGraphOnly(u, opts), 'main_graph', opts.external);
+}
