@@ -1,0 +1,40 @@
+// SA panel → stride heatmap, without a model: the cells follow the sliders. Expected windows are
+// worked out from SPEC_SA.md §3 by hand: with strength 6 (in), time_ratio ≤ 1 and depth 2 at
+// level 1, s = 6 · r · 2^(−depth_decay): decay 2 → s ≤ 1.5 (2×1 near the peak), decay 4 → s ≤ 0.375 (plain).
+import { test, expect } from './fixture.ts';
+
+test('moving Depth decay changes the heatmap cells of the deeper down blocks only', async ({ app, page }) => {
+  await app.open();
+  const heatmap = page.getByTestId('heatmap');
+  await expect(heatmap).toBeVisible();
+  const rowCells = (side: string, level: number) =>
+    heatmap.locator(`tr[data-side="${side}"][data-level="${level}"]`).first().locator('td').allTextContents();
+
+  const level1Before = await rowCells('in', 1);
+  const level0Before = await rowCells('in', 0);
+  expect(level1Before).toContain('2×1');
+  expect(level0Before.some((l) => l !== '—')).toBe(true);
+
+  const depth = page.getByTestId('sa-first-depth_decay').getByRole('spinbutton');
+  await depth.fill('4');
+  await depth.press('Enter');
+
+  await expect.poll(() => rowCells('in', 1)).toEqual(level1Before.map(() => '—'));
+  expect(await rowCells('in', 0)).toEqual(level0Before); // depth 1: (1/1)^decay = 1, unchanged
+  const state = await page.evaluate(() => window.__slothful!.state().params.sa);
+  expect([state.in.depth_decay, state.out.depth_decay]).toEqual([4, 4]);
+  // the panel shows what the test API computes
+  const api = await page.evaluate(() => window.__slothful!.heatmap().rows.find((r) => r.side === 'in' && r.level === 1)!.labels);
+  expect(api).toEqual(level1Before.map(() => '—'));
+});
+
+test('turning SA off empties the heatmap; Reset brings the defaults back', async ({ app, page }) => {
+  await app.open();
+  const active = page.getByTestId('heatmap-active');
+  const before = Number(await active.textContent());
+  expect(before).toBeGreaterThan(0);
+  await page.getByTestId('sa-first-enabled').uncheck();
+  await expect(active).toHaveText('0');
+  await page.getByTestId('sa-first-reset').click();
+  await expect(active).toHaveText(String(before));
+});

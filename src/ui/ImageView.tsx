@@ -1,0 +1,60 @@
+// The image viewer: the selected (or newest) image, its settings, per-stage timings, and what
+// can be done with it: download as PNG with parameters, use as the init image, restore settings.
+import { useState } from 'react';
+import { SCHEDULER_LABELS } from '../state/gen-params.ts';
+import { shownResult } from '../state/history-slice.ts';
+import type { RunResult } from '../state/run-slice.ts';
+import { useApp } from '../state/store.ts';
+import { ImageCanvas } from './ImageCanvas.tsx';
+import { downloadResult } from './image-io.ts';
+
+export function resultCaption(r: RunResult): string {
+  const g = r.params.gen;
+  return `${r.image.width}×${r.image.height} · seed ${r.seed} · ${g.steps} steps ${SCHEDULER_LABELS[g.scheduler]} · CFG ${g.guidance} · SA ${r.params.sa.enabled ? 'on' : 'off'}${r.img2img ? ' · img2img' : ''} · ${(r.timings.total / 1000).toFixed(2)} s`;
+}
+
+export function ImageView() {
+  const history = useApp((s) => s.history);
+  const busy = useApp((s) => s.run.job !== null);
+  const setInitImage = useApp((s) => s.setInitImage);
+  const loadParams = useApp((s) => s.loadParams);
+  const [status, setStatus] = useState('');
+  const r = shownResult(history);
+  if (!r) {
+    return (
+      <div className="empty-view" data-testid="image-empty">
+        <p>No image yet. Pick a model, write a prompt and press Generate (Ctrl/⌘ + Enter).</p>
+        <p className="muted">Drop a PNG made by Slothful (or A1111) anywhere on the page to restore its settings.</p>
+      </div>
+    );
+  }
+  const download = async () => {
+    try {
+      await downloadResult(r);
+      setStatus('Saved as PNG with all parameters.');
+    } catch (e) {
+      setStatus(`Could not save the PNG: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+  return (
+    <div className="image-view" data-testid="image-view" data-result-id={r.id}>
+      <ImageCanvas image={r.image} label={`Generated image: ${r.params.gen.prompt}`} className="main-image" testId="main-image" style={{ width: `min(100%, 512px, calc(62vh * ${r.image.width / r.image.height}))` }} />
+      <p className="caption" data-testid="image-caption">
+        {r.label && <strong>{r.label} · </strong>}
+        {resultCaption(r)}
+      </p>
+      <div className="inline wrap">
+        <button type="button" data-testid="download-png" onClick={() => void download()}>
+          Download PNG
+        </button>
+        <button type="button" disabled={busy} onClick={() => setInitImage(r.image)}>
+          Use for img2img
+        </button>
+        <button type="button" onClick={() => loadParams(r.params)}>
+          Restore its settings
+        </button>
+      </div>
+      {status && <p className="muted">{status}</p>}
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+// Generate / Cancel, the step progress bar, and why Generate is unavailable. Ctrl/Cmd+Enter
+// generates (App listens for it); the run slice refuses a second job while one runs.
+import type { Progress } from '../pipeline/engine.ts';
+import { runBlocker } from '../state/run-slice.ts';
+import { useApp } from '../state/store.ts';
+import { ProgressBar } from './controls.tsx';
+
+const STAGE: Record<Progress['stage'], string> = {
+  load: 'Loading model',
+  text: 'Text encoder',
+  unet: 'Denoising',
+  sa: 'SlothfulAttention',
+  vae: 'VAE decoder',
+  hires: 'Second pass',
+};
+
+/** Plain headings for the errors the engine and the run slice raise (else the error's name). */
+const ERROR_TITLES: Record<string, string> = {
+  ModelLoadError: 'Could not load the model',
+  WebGPUUnavailableError: 'WebGPU is not available',
+  EngineUnavailableError: 'The engine is not available',
+  EngineNotLoadedError: 'No model is loaded',
+  EngineBusyError: 'The engine is busy',
+  RunRequestError: 'Cannot generate',
+  ModelRefused: 'This model cannot run here',
+  SizeRefused: 'This size cannot be used',
+  Error: 'Something went wrong',
+};
+
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+}
+
+export function progressText(p: Progress): string {
+  if (p.stage === 'load' && p.bytes) return `${STAGE.load}: ${p.file ?? ''} ${mib(p.loaded ?? 0)} / ${mib(p.bytes)}`;
+  return `${STAGE[p.stage]} · step ${p.step}/${p.total} · ${(p.elapsedMs / 1000).toFixed(1)} s`;
+}
+
+export function progressFraction(p: Progress): number {
+  if (p.stage === 'load' && p.bytes) return (p.loaded ?? 0) / p.bytes;
+  return p.total ? p.step / p.total : 0;
+}
+
+export function RunBar() {
+  const run = useApp((s) => s.run);
+  // a string, so the selector's result is stable between renders
+  const blocker = useApp((s) => {
+    const b = runBlocker(s);
+    return b ? `${b.message} ${b.hint ?? ''}`.trim() : '';
+  });
+  const generate = useApp((s) => s.generate);
+  const cancel = useApp((s) => s.cancel);
+  const dismiss = useApp((s) => s.dismissRunError);
+  const sweep = useApp((s) => s.sweep);
+  const busy = run.job !== null;
+  const jobLabel = run.job === 'sweep' ? `Sweep ${sweep.done}/${sweep.cells.length} · ` : run.job === 'compare' ? 'Comparison · ' : '';
+  return (
+    <div className="run-bar" data-testid="run-bar" data-job={run.job ?? 'idle'}>
+      <div className="run-buttons">
+        <button type="button" className="primary" data-testid="generate" disabled={busy || Boolean(blocker)} onClick={() => void generate()} title="Ctrl/Cmd + Enter">
+          {run.job === 'generate' ? 'Generating…' : 'Generate'}
+        </button>
+        <button type="button" data-testid="cancel" disabled={!busy || run.cancelling} onClick={cancel}>
+          {run.cancelling ? 'Cancelling…' : 'Cancel'}
+        </button>
+        <span className="muted kbd-hint">Ctrl/⌘ + Enter</span>
+      </div>
+      {busy && <ProgressBar value={run.progress ? progressFraction(run.progress) : 0} label={jobLabel + (run.progress ? progressText(run.progress) : 'Starting…')} testId="step-progress" />}
+      {!busy && blocker && (
+        <p className="notice warn" data-testid="run-blocker">
+          {blocker}
+        </p>
+      )}
+      {!busy && run.outcome === 'cancelled' && <p className="muted" data-testid="run-cancelled">Cancelled.</p>}
+      {run.error && (
+        <div className="notice error" role="alert" data-testid="run-error">
+          <strong>{ERROR_TITLES[run.error.name] ?? run.error.name}</strong>
+          {run.error.kind ? ` (${run.error.kind})` : ''}: {run.error.message}
+          {run.error.hint && <div className="hint">{run.error.hint}</div>}
+          <button type="button" className="small" onClick={dismiss}>
+            Dismiss
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,122 @@
+// X/Y sweep: pick two parameters and 2–5 values each, run the grid (one image per cell, same
+// seed), watch it fill in, cancel any time. Cells are labelled with the values actually used.
+import { useState } from 'react';
+import { SWEEP_MAX_VALUES, SWEEP_MIN_VALUES, SWEEP_PARAMS, parseSweepValues, sweepParamLabel, sweepProblems, type SweepPath } from '../state/sweep-slice.ts';
+import { useApp } from '../state/store.ts';
+import { ImageCanvas } from './ImageCanvas.tsx';
+
+function AxisEditor({ axis }: { axis: 'x' | 'y' }) {
+  const value = useApp((s) => s.sweep[axis]);
+  const setAxis = useApp((s) => s.setSweepAxis);
+  const busy = useApp((s) => s.run.job !== null);
+  const [draft, setDraft] = useState<string | null>(null);
+  const text = draft ?? value.values.join(', ');
+  const parsed = parseSweepValues(text);
+  return (
+    <fieldset className="group axis" data-testid={`sweep-${axis}`}>
+      <legend>{axis.toUpperCase()} axis</legend>
+      <div className="field">
+        <label htmlFor={`sweep-${axis}-path`}>Parameter</label>
+        <select id={`sweep-${axis}-path`} value={value.path} disabled={busy} onChange={(e) => setAxis(axis, { ...value, path: e.target.value as SweepPath })}>
+          {SWEEP_PARAMS.map((p) => (
+            <option key={p.path} value={p.path}>
+              {p.label} ({p.min}–{p.max})
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={`sweep-${axis}-values`}>
+          Values ({SWEEP_MIN_VALUES}–{SWEEP_MAX_VALUES}, comma-separated)
+        </label>
+        <input
+          id={`sweep-${axis}-values`}
+          value={text}
+          disabled={busy}
+          onChange={(e) => {
+            setDraft(e.target.value);
+            const v = parseSweepValues(e.target.value);
+            if (v) setAxis(axis, { ...value, values: v });
+          }}
+          onBlur={() => setDraft(null)}
+        />
+        {!parsed && <span className="bad">Only numbers, please.</span>}
+      </div>
+    </fieldset>
+  );
+}
+
+export function SweepView({ onPick }: { onPick?: () => void }) {
+  const sweep = useApp((s) => s.sweep);
+  const runSweep = useApp((s) => s.runSweep);
+  const select = useApp((s) => s.selectResult);
+  const busy = useApp((s) => s.run.job !== null);
+  const problems = sweepProblems(sweep.x, sweep.y);
+  const grid = sweep.grid;
+  return (
+    <div className="sweep-view" data-testid="sweep-view" data-status={sweep.status}>
+      <div className="axes">
+        <AxisEditor axis="x" />
+        <AxisEditor axis="y" />
+      </div>
+      <div className="inline wrap">
+        <button type="button" className="primary" data-testid="run-sweep" disabled={busy || problems.length > 0} onClick={() => void runSweep()}>
+          Run sweep ({sweep.x.values.length * sweep.y.values.length} images)
+        </button>
+        {grid && (
+          <span className="muted" data-testid="sweep-progress">
+            {sweep.done}/{sweep.cells.length} done{sweep.status === 'cancelled' ? ' · cancelled' : ''}
+          </span>
+        )}
+      </div>
+      {problems.length > 0 && <p className="notice warn">{problems.join(' ')}</p>}
+      {grid && (
+        <div className="sweep-scroll">
+          <table className="sweep-grid" data-testid="sweep-grid">
+            <thead>
+              <tr>
+                <th scope="col" className="corner">
+                  {sweepParamLabel(grid.y.path)} ↓ · {sweepParamLabel(grid.x.path)} →
+                </th>
+                {grid.x.values.map((v, i) => (
+                  <th key={i} scope="col">
+                    {v}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {grid.y.values.map((yv, yi) => (
+                <tr key={yi}>
+                  <th scope="row">{yv}</th>
+                  {grid.x.values.map((_xv, xi) => {
+                    const cell = sweep.cells[yi * grid.x.values.length + xi];
+                    return (
+                      <td key={xi}>
+                        {cell ? (
+                          <button
+                            type="button"
+                            className="thumb-btn"
+                            title={cell.label}
+                            onClick={() => {
+                              select(cell.id);
+                              onPick?.();
+                            }}
+                          >
+                            <ImageCanvas image={cell.image} label={cell.label} className="sweep-img" />
+                          </button>
+                        ) : (
+                          <div className="placeholder">{sweep.status === 'running' ? '…' : '—'}</div>
+                        )}
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}
