@@ -9,7 +9,7 @@ export function Notices() {
   return (
     <section className="notice warn notices" role="status" aria-label="Notices" data-testid="notices">
       <div className="notices-head">
-        <strong>Some settings were adjusted</strong>
+        <strong>Notices from the last link, file or edit</strong>
         <button type="button" className="small" data-testid="dismiss-notices" onClick={clear}>
           Dismiss
         </button>
