@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import * as ortNode from 'onnxruntime-node';
+import { buildUnet } from '../models/unet.ts';
+import { PIPELINE_CONFIGS, type UnetConfig } from '../models/configs.ts';
+import { unpackMhaForCpu } from '../models/cpu-compat.ts';
+import { decodeModel, encodeModel } from './proto.ts';
+import { splitUnet, type SplitUnet } from './surgery.ts';
+import { createCpuSplitRunner } from './testing/cpu-split-runner.ts';
+import { DEFAULT_SA_PARAMS, planGeneration, siteGrid, type SaParams, type SaWindow } from '../sa/index.ts';
+import type { AttentionStyle } from '../models/attention.ts';
+
+function seeded(n: number, seed: number, scale = 1): Float32Array {
+  let x = seed >>> 0 || 1;
+  return Float32Array.from({ length: n }, () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return ((x >>> 0) / 2 ** 32 - 0.5) * 2 * scale;
+  });
+}
+
+function feeds(u: UnetConfig, B: number, H: number, W: number) {
+  return {
+    sample: new ortNode.Tensor('float32', seeded(B * u.inChannels * H * W, 11), [B, u.inChannels, H, W]),
+    timestep: new ortNode.Tensor('float32', new Float32Array(B).fill(601), [B]),
+    encoder_hidden_states: new ortNode.Tensor('float32', seeded(B * 77 * u.crossAttentionDim, 12), [B, 77, u.crossAttentionDim]),
+  };
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+/** The CPU EP cannot run ORT's packed MultiHeadAttention: unpack the attn2 nodes that stay in ORT. */
+function cpuCompatible(split: SplitUnet): SplitUnet {
+  const segments = split.segments.map((s) => {
+    const m = decodeModel(s.model);
+    return unpackMhaForCpu(m) ? { ...s, model: encodeModel(m) } : s;
+  });
+  return { ...split, segments };
+}
+
+async function unsplitRun(bytes: Uint8Array, f: Record<string, ortNode.Tensor>): Promise<Float32Array> {
+  const m = decodeModel(bytes);
+  unpackMhaForCpu(m);
+  const s = await ortNode.InferenceSession.create(encodeModel(m));
+  const out = await s.run(f);
+  await s.release();
+  return out.out_sample.data as Float32Array;
+}
+
+const OFF: SaWindow = { active: false, reason: 'disabled', s: 0 };
+
+describe('splitUnet on synthetic U-Nets (onnxruntime-node CPU + CPU reference sites)', () => {
+  const cases: [string, AttentionStyle, number, number][] = [];
+  for (const style of ['torch2', 'torch1', 'ort-fused'] as const) for (const [H, W] of [[16, 16], [24, 40]] as const) cases.push(['tiny', style, H, W]);
+  for (const style of ['torch2', 'ort-fused'] as const) cases.push(['sd2-narrow', style, 16, 16]);
+
+  it.each(cases)('%s %s %i×%i: segments + reference sites with SA off equal the unsplit model ≤1e-5', async (cfg, style, H, W) => {
+    const u = PIPELINE_CONFIGS[cfg as 'tiny' | 'sd2-narrow'].unet;
+    const built = buildUnet(u, { attention: style, dtype: 'float32', seed: 3 });
+    const split = cpuCompatible(splitUnet(built.model));
+    expect(split.sites).toHaveLength(16);
+    expect(split.segments).toHaveLength(17);
+    const f = feeds(u, 2, H, W);
+    const ref = await unsplitRun(built.model, f);
+    const runner = await createCpuSplitRunner(split);
+    const got = await runner.run(f, (site, N) => {
+      const g = siteGrid(H, W, site.level);
+      expect(g.h * g.w).toBe(N);
+      return { window: OFF, ...g };
+    });
+    await runner.release();
+    const out = got.out_sample.data as Float32Array;
+    expect(out.length).toBe(ref.length);
+    expect(maxAbsDiff(out, ref)).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('with SA on, the output changes and each site uses the window planGeneration gives', async () => {
+    const u = PIPELINE_CONFIGS.tiny.unet;
+    const built = buildUnet(u, { attention: 'torch2', dtype: 'float32', seed: 3 });
+    const split = cpuCompatible(splitUnet(built.model));
+    const [H, W] = [24, 40];
+    const f = feeds(u, 2, H, W);
+    const params: SaParams = { ...DEFAULT_SA_PARAMS, time_decay: 0, in: { ...DEFAULT_SA_PARAMS.in, strength: 9 }, out: { ...DEFAULT_SA_PARAMS.out, strength: 9 } };
+    const plan = planGeneration(split.sites, [601], params, { h: H, w: W });
+    const used: SaWindow[] = [];
+    const runner = await createCpuSplitRunner(split);
+    const on = await runner.run(f, (site) => {
+      used[site.index] = plan.cells[site.index][0];
+      return { window: plan.cells[site.index][0], ...siteGrid(H, W, site.level) };
+    });
+    const off = await runner.run(f, (site) => ({ window: OFF, ...siteGrid(H, W, site.level) }));
+    await runner.release();
+    expect(used.length).toBe(16);
+    // level-0 sites (C = 32 = base): s = 9 → a 3×3 window; the mid site is kept (keep_middle).
+    const first = used[0];
+    expect(first.active && first.kind === '2d' && [first.sty, first.stx]).toEqual([3, 3]);
+    expect(used[6].active).toBe(false);
+    const diff = maxAbsDiff(on.out_sample.data as Float32Array, off.out_sample.data as Float32Array);
+    expect(diff).toBeGreaterThan(1e-3);
+  });
+});
