@@ -1,0 +1,181 @@
+// Runs a split U-Net on the GPU: onnxruntime-web WebGPU sessions for the segments and our site
+// kernels in between, all on one GPUDevice. Float tensors stay in GPU buffers from the first
+// segment to `out_sample`; int64/bool shape tensors cross segments on the CPU.
+import type { SaWindow } from '../sa/schedule.ts';
+import type { AttnSite } from '../onnx/sites.ts';
+import { crossesOnGpu, type SplitUnet } from '../onnx/surgery.ts';
+import { createSession, runSession, type Ort, type OrtSession, type OrtTensor } from './ort.ts';
+import { align16, STORAGE_USAGE } from './buffers.ts';
+import { SelfAttentionSite } from './site.ts';
+import type { TensorDType } from './kernels/dtype.ts';
+import { projectionWeight } from '../onnx/sites.ts';
+import type { LoadedModel } from '../onnx/model-file.ts';
+
+/** One attn1 site on the GPU: o = attention(n) with the site's own Q/K/V weights. */
+export interface SiteKernel {
+  /**
+   * Submits o = attention(n) on the device queue. n: [B, h·w, C] (borrowed, ORT's); o: [B, h·w, C]
+   * (borrowed, the runner's). GPU kernels resolve as soon as the work is submitted.
+   */
+  run(n: GPUBuffer, o: GPUBuffer, grid: { B: number; h: number; w: number }, window: SaWindow): Promise<void>;
+  destroy(): void;
+}
+
+export type SiteKernelFactory = (site: AttnSite) => SiteKernel;
+
+export interface StepTimings {
+  ortMs: number;
+  siteMs: number;
+}
+
+export interface UnetRunOptions {
+  /** the site's grid for a token count N (from the latent size and the site's level) */
+  gridOf: (site: AttnSite, N: number) => { h: number; w: number };
+  windowOf: (site: AttnSite) => SaWindow;
+  /** wait for the GPU after every segment and site to attribute time (slower) */
+  profile?: boolean;
+  /** checked before every segment: an aborted signal stops the call with `onAbort()`'s error */
+  signal?: AbortSignal;
+  onAbort?: () => Error;
+}
+
+export class UnetRunner {
+  private readonly kernels: SiteKernel[];
+  /** o buffers by byte size, reused across sites and steps (owned here) */
+  private readonly oBuffers = new Map<number, GPUBuffer[]>();
+  live = 0;
+
+  private constructor(
+    private readonly ort: Ort,
+    private readonly device: GPUDevice,
+    readonly split: SplitUnet,
+    private readonly sessions: OrtSession[],
+    makeKernel: SiteKernelFactory,
+  ) {
+    this.kernels = split.sites.map(makeKernel);
+  }
+
+  /** Creates the segment sessions one after another (the native EP refuses parallel creation). */
+  static async create(ort: Ort, device: GPUDevice, split: SplitUnet, makeKernel: SiteKernelFactory): Promise<UnetRunner> {
+    const sessions: OrtSession[] = [];
+    try {
+      for (const seg of split.segments) {
+        const outputLocation = Object.fromEntries(seg.outputs.map((t) => [t.name, crossesOnGpu(t) ? ('gpu-buffer' as const) : ('cpu' as const)]));
+        sessions.push(await createSession(ort, device, seg.model, { outputLocation, externalData: split.externalData }));
+      }
+    } catch (e) {
+      for (const s of sessions) await s.release();
+      throw e;
+    }
+    return new UnetRunner(ort, device, split, sessions, makeKernel);
+  }
+
+  private takeBuffer(bytes: number): GPUBuffer {
+    const size = align16(bytes);
+    const free = this.oBuffers.get(size);
+    const b = free?.pop() ?? this.device.createBuffer({ label: 'UnetRunner.o', size, usage: STORAGE_USAGE });
+    this.live++;
+    return b;
+  }
+
+  private giveBuffer(b: GPUBuffer): void {
+    const list = this.oBuffers.get(b.size) ?? [];
+    list.push(b);
+    this.oBuffers.set(b.size, list);
+    this.live--;
+  }
+
+  /**
+   * One U-Net call. `feeds` are the model's inputs (borrowed). Returns the graph outputs, which
+   * the caller must dispose(); timings are zero unless `profile`.
+   */
+  async run(feeds: Record<string, OrtTensor>, opts: UnetRunOptions): Promise<{ outputs: Record<string, OrtTensor>; timings: StepTimings }> {
+    const { split } = this;
+    const held = new Map<string, { t: OrtTensor; own?: GPUBuffer }>();
+    for (const [k, t] of Object.entries(feeds)) held.set(k, { t });
+    const timings: StepTimings = { ortMs: 0, siteMs: 0 };
+    const release = (step: number) => {
+      for (const [name, h] of held) {
+        if (name in feeds || split.graphOutputs.includes(name)) continue;
+        if ((split.lastUse.get(name) ?? -1) <= step) {
+          if (h.own) this.giveBuffer(h.own);
+          else h.t.dispose();
+          held.delete(name);
+        }
+      }
+    };
+    const timed = async (key: keyof StepTimings, fn: () => Promise<void>) => {
+      const t0 = performance.now();
+      await fn();
+      if (opts.profile) {
+        await this.device.queue.onSubmittedWorkDone();
+        timings[key] += performance.now() - t0;
+      }
+    };
+    try {
+      for (let j = 0; j < split.segments.length; j++) {
+        const seg = split.segments[j];
+        if (opts.signal?.aborted) throw opts.onAbort?.() ?? new Error('U-Net call aborted.');
+        await timed('ortMs', async () => {
+          const inputs = Object.fromEntries(seg.inputs.map((t) => [t.name, held.get(t.name)!.t]));
+          const out = await runSession(this.sessions[j], inputs);
+          for (const [k, v] of Object.entries(out)) held.set(k, { t: v });
+        });
+        release(2 * j);
+        const site = split.sites[j];
+        if (!site) break;
+        await timed('siteMs', async () => this.runSite(site, held, opts));
+        release(2 * j + 1);
+      }
+      const outputs = Object.fromEntries(split.graphOutputs.map((o) => [o, held.get(o)!.t]));
+      for (const o of split.graphOutputs) held.delete(o);
+      return { outputs, timings };
+    } finally {
+      for (const [name, h] of held) {
+        if (name in feeds) continue;
+        if (h.own) this.giveBuffer(h.own);
+        else h.t.dispose();
+      }
+    }
+  }
+
+  private async runSite(site: AttnSite, held: Map<string, { t: OrtTensor; own?: GPUBuffer }>, opts: UnetRunOptions): Promise<void> {
+    const n = held.get(site.input)!.t;
+    const [B, N, C] = n.dims as number[];
+    const { h, w } = opts.gridOf(site, N);
+    if (h * w !== N) throw new Error(`${site.name}: grid ${h}×${w} does not match its ${N} tokens.`);
+    const bytesPer = n.type === 'float16' ? 2 : 4;
+    const o = this.takeBuffer(B * N * C * bytesPer);
+    await this.kernels[site.index].run(n.gpuBuffer as GPUBuffer, o, { B, h, w }, opts.windowOf(site));
+    const t = this.ort.Tensor.fromGpuBuffer(o, { dataType: n.type as 'float32' | 'float16', dims: [B, N, C] });
+    held.set(site.output, { t, own: o });
+  }
+
+  async release(): Promise<void> {
+    for (const s of this.sessions) await s.release();
+    for (const k of this.kernels) k.destroy();
+    for (const list of this.oBuffers.values()) for (const b of list) b.destroy();
+    this.oBuffers.clear();
+  }
+}
+
+/** Our WGSL site kernels (src/gpu/site.ts) for every site, weights read from the model once. */
+export function gpuSiteKernels(device: GPUDevice, loaded: LoadedModel, dtype: TensorDType): SiteKernelFactory {
+  return (site) => {
+    const s = new SelfAttentionSite(device, {
+      label: site.name,
+      C: site.channels,
+      heads: site.heads,
+      dtype,
+      weights: { wq: projectionWeight(loaded, site, site.q), wk: projectionWeight(loaded, site, site.k), wv: projectionWeight(loaded, site, site.v) },
+    });
+    return {
+      async run(n, o, { B, h, w }, window) {
+        const enc = device.createCommandEncoder({ label: site.name });
+        s.encode(enc, { n, B, h, w, window, out: o });
+        device.queue.submit([enc.finish()]);
+      },
+      destroy: () => s.destroy(),
+    };
+  };
+}
