@@ -14,9 +14,16 @@
    Overrides: HEAD_DIM, SPLIT, QUERIES, KEYS. The host prepends `const DIMS4 = HEAD_DIM/(4·SPLIT)`
    because WGSL private arrays need const sizes.
 
-   Versions (measured by bench/kernels.ts, numbers in the README table):
-     v1: this kernel — one query per SPLIT threads, q/acc in registers, K and V tiles broadcast
-         from workgroup memory, one online-softmax rescale per tile. */
+   Versions (bench/kernels.ts on an NVIDIA H200 through Dawn/Vulkan, f32, B=2, 8 heads × 40,
+   stride 1; full tables in bench/kernels.md):
+     v1: one query per SPLIT threads, q/acc in registers, K and V tiles broadcast from workgroup
+         memory, one online-softmax rescale per tile, scores one key at a time. 64 threads × 40
+         keys: 5.0 ms at 512² (8.6 TFLOP/s). Smaller key tiles ran faster (more resident
+         workgroups hide the latency of the score loop's single FMA chain): best 3.1 ms at 512²
+         (128 × 28), 43.7 ms at 1024² (64 × 12, 15.7 TFLOP/s).
+     v2: scores of 4 keys at once (16 independent FMA chains per thread); default tile 128
+         threads × 16 keys: 2.85 ms at 512² (15.1 TFLOP/s), 39.0 ms at 1024² (17.6 TFLOP/s;
+         v1 at that tile 50.7 ms). */
 
 struct Params {
   n: u32,
@@ -82,10 +89,26 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     }
     workgroupBarrier();
 
-    for (var j = 0u; j < count; j++) {
-      var s = vec4<f32>(0.0);
-      for (var c = 0u; c < DIMS4; c++) { s = fma(qr[c], k_tile[j * d4 + my4 + c], s); }
-      s_tile[j * WG + li] = s.x + s.y + s.z + s.w;
+    // 4 keys at a time: 16 independent FMA chains instead of 4 (keys past `count` read the
+    // clamped last key and are never used; KEYS is a multiple of 4)
+    for (var j = 0u; j < count; j += 4u) {
+      var s0 = vec4<f32>(0.0);
+      var s1 = vec4<f32>(0.0);
+      var s2 = vec4<f32>(0.0);
+      var s3 = vec4<f32>(0.0);
+      let r = j * d4 + my4;
+      for (var c = 0u; c < DIMS4; c++) {
+        let qc = qr[c];
+        s0 = fma(qc, k_tile[r + c], s0);
+        s1 = fma(qc, k_tile[r + d4 + c], s1);
+        s2 = fma(qc, k_tile[r + 2u * d4 + c], s2);
+        s3 = fma(qc, k_tile[r + 3u * d4 + c], s3);
+      }
+      let one = vec4<f32>(1.0);
+      s_tile[j * WG + li] = dot(s0, one);
+      s_tile[(j + 1u) * WG + li] = dot(s1, one);
+      s_tile[(j + 2u) * WG + li] = dot(s2, one);
+      s_tile[(j + 3u) * WG + li] = dot(s3, one);
     }
     if (SPLIT > 1u) {
       workgroupBarrier();

@@ -17,9 +17,9 @@ export interface AttentionTiling {
 
 export interface AttentionOptions extends DTypeOptions {
   headDim: number;
-  /** threads per workgroup (default 64) */
+  /** threads per workgroup (default 128) */
   workgroupSize?: number;
-  /** workgroup memory to aim for (default min(device limit, 24 KiB)) */
+  /** workgroup memory to aim for (default min(device limit, 16 KiB)) */
   workgroupBytes?: number;
   tiling?: AttentionTiling;
 }
@@ -43,6 +43,14 @@ export interface AttentionArgs {
 }
 
 const MAX_DIMS_PER_THREAD = 40;
+const MIN_KEYS = 8;
+/**
+ * Default tile: 128 threads and ≤ 16 KiB of workgroup memory (d=40: 128 queries × 16 keys; the
+ * WebGPU default limit is 16 KiB). Chosen from bench/kernels.ts --tune on an H200: small key
+ * tiles beat big ones (more resident workgroups hide latency better than fewer barriers save).
+ */
+const DEFAULT_WORKGROUP_SIZE = 128;
+const DEFAULT_WORKGROUP_BYTES = 16 * 1024;
 
 /** Threads per query, queries per workgroup and keys per tile for one head_dim and memory budget. */
 export function attentionTiling(headDim: number, workgroupSize: number, workgroupBytes: number): AttentionTiling {
@@ -55,10 +63,10 @@ export function attentionTiling(headDim: number, workgroupSize: number, workgrou
     }
   }
   const queries = Math.floor(workgroupSize / split);
-  // workgroup memory: k and v tiles (2·keys·headDim) + scores (keys·workgroupSize), f32
+  // workgroup memory: k and v tiles (2·keys·headDim) + scores (keys·workgroupSize), f32;
+  // keys: a multiple of 4 (the score loop takes 4 at a time), at least 8
   const perKey = 4 * (2 * headDim + queries * split);
-  const keys = Math.min(64, Math.floor(workgroupBytes / perKey / 4) * 4);
-  if (keys < 4) throw new KernelConfigError(`head_dim ${headDim} needs more than ${workgroupBytes} bytes of workgroup memory for a 4-key tile.`);
+  const keys = Math.max(MIN_KEYS, Math.min(64, Math.floor(workgroupBytes / perKey / 4) * 4));
   return { split, queries, keys };
 }
 
@@ -76,9 +84,13 @@ export class FlashAttention {
     this.variant = storageVariant(device, opts);
     this.headDim = opts.headDim;
     const limit = device.limits.maxComputeWorkgroupStorageSize;
-    this.tiling = opts.tiling ?? attentionTiling(opts.headDim, opts.workgroupSize ?? 64, Math.min(limit, opts.workgroupBytes ?? 24 * 1024));
+    this.tiling = opts.tiling ?? attentionTiling(opts.headDim, opts.workgroupSize ?? DEFAULT_WORKGROUP_SIZE, Math.min(limit, opts.workgroupBytes ?? DEFAULT_WORKGROUP_BYTES));
     const { split, queries, keys } = this.tiling;
     const label = `Attention.d${opts.headDim}.${this.variant}`;
+    const bytes = 4 * keys * (2 * opts.headDim + queries * split);
+    if (keys % 4 !== 0 || bytes > limit) {
+      throw new KernelConfigError(`${label}: a ${queries}-query × ${keys}-key tile needs ${bytes} bytes of workgroup memory (limit ${limit}) and keys a multiple of 4.`);
+    }
     const dims4 = opts.headDim / (4 * split);
     if (!Number.isInteger(dims4)) throw new KernelConfigError(`${label}: head_dim must be a multiple of 4·split (${4 * split}).`);
     this.pipeline = computePipeline(device, {
