@@ -32,7 +32,8 @@
 //   → P/attn1/to_out.0/MatMul → to_out.0/Add → P/Add.   Self-attention ids 0–15 come first; attn2 is
 //   P/attn2/to_q/MatMul + MatMul_KV_j(encoder_hidden_states) → Reshape [0,0,heads,2,d] → MultiHeadAttention_{16+j}.
 //   Only the attention fusion is applied (ORT's GroupNorm/SkipLayerNorm/BiasSplitGelu fusions are
-//   CUDA-only kernels). onnxruntime's CPU EP cannot run packed QKV/KV (use unpackForCpu in tests).
+//   CUDA-only kernels). Neither onnxruntime's CPU EP nor onnxruntime-web's WebGPU EP (1.30) runs packed
+//   QKV/KV MultiHeadAttention: onnx/unpack-mha.ts rewrites it to separate Q/K/V inputs, which both run.
 import { DataType } from '../onnx/proto.ts';
 import { writeModel, type ExternalBlob } from '../onnx/model-file.ts';
 import { ExportGraph, type FloatType } from './export-graph.ts';

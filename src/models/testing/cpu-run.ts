@@ -1,10 +1,10 @@
 // Test support: run generated models on onnxruntime-node's CPU EP (the reference runner), with
 // seeded inputs, and summarise outputs. Packed MultiHeadAttention is unpacked first (the CPU EP
-// lacks it; see cpu-compat.ts).
+// lacks it; see onnx/unpack-mha.ts).
 import * as ort from 'onnxruntime-node';
 import { readModel, writeModel } from '../../onnx/model-file.ts';
 import { fromHalf, toHalf } from '../../onnx/float16.ts';
-import { unpackMhaForCpu } from '../cpu-compat.ts';
+import { unpackPackedMha } from '../../onnx/unpack-mha.ts';
 import { Rng } from '../rng.ts';
 import type { BuiltModel } from '../unet.ts';
 import type { FloatType } from '../export-graph.ts';
@@ -18,7 +18,7 @@ export interface OutputStats {
 
 export async function cpuSession(built: BuiltModel): Promise<ort.InferenceSession> {
   const loaded = readModel(built.model, built.externalData ? [built.externalData] : []);
-  const bytes = unpackMhaForCpu(loaded.model) ? writeModel(loaded.model) : built.model;
+  const bytes = unpackPackedMha(loaded.model) ? writeModel(loaded.model) : built.model;
   const externalData = built.externalData ? [{ path: built.externalData.path, data: built.externalData.data }] : undefined;
   return ort.InferenceSession.create(bytes, { externalData, graphOptimizationLevel: 'all' } as ort.InferenceSession.SessionOptions);
 }
