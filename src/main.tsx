@@ -5,15 +5,14 @@ import { App } from './ui/App.tsx';
 import { createAppStore, installStore } from './state/store.ts';
 import { probeGpu } from './gpu/probe.ts';
 import { MODEL_REGISTRY, refusalReason, sizeRefusal } from './pipeline/registry.ts';
-import { unavailableEngine } from './state/ports.ts';
+import { createWorkerEngine, timestepsFor } from './app/create-engine.ts';
 import { installTestApi } from './app/test-api.ts';
 import './ui/app.css';
 
 const ortWasmPaths = `${import.meta.env.BASE_URL}ort/`;
-// TODO(lead): replace unavailableEngine with the Web Worker engine (WorkerEngine over the worker).
-const engine = unavailableEngine('The generation engine is not wired into this build yet.');
+const engine = createWorkerEngine();
 const models = { entries: MODEL_REGISTRY, refusalReason, sizeRefusal };
-const store = installStore(createAppStore({ probeGpu: () => probeGpu(ortWasmPaths), engine, models }, { persistToUrl: true }));
+const store = installStore(createAppStore({ probeGpu: () => probeGpu(ortWasmPaths), engine, models, timestepsFor }, { persistToUrl: true }));
 installTestApi(store);
 void store.getState().checkGpu();
 

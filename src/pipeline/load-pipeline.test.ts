@@ -101,7 +101,7 @@ describe('loadSdPipeline', () => {
     requests = [];
     const progress: FileProgress[] = [];
     await loadSdPipeline(base, { cache, onProgress: (e) => progress.push(e) });
-    expect(requests).toEqual(['/m/tokenizer/tokenizer.json', '/m/tokenizer/tokenizer_config.json', '/m/vae_encoder/model.onnx']); // only the absent optional files are re-asked
+    expect(requests).toEqual(['/m/vae_decoder/config.json', '/m/tokenizer/tokenizer.json', '/m/tokenizer/tokenizer_config.json', '/m/vae_encoder/model.onnx']); // only the absent optional files are re-asked
     expect(progress.filter((e) => e.done).every((e) => e.fromCache)).toBe(true);
   });
 

@@ -22,6 +22,8 @@ export interface SdPipelineFiles {
   base: string;
   modelIndex: Record<string, unknown>;
   schedulerConfig: Record<string, unknown>;
+  /** vae_decoder/config.json (scaling_factor), {} when absent */
+  vaeConfig: Record<string, unknown>;
   tokenizer: TokenizerFiles;
   textEncoder: OnnxFile;
   unet: OnnxFile;
@@ -106,10 +108,12 @@ export async function loadSdPipeline(base: string, opts: LoadOptions = {}): Prom
   const modelIndex = modelIndexBytes ? parseJsonFile<Record<string, unknown>>('model_index.json', modelIndexBytes) : {};
   const schedBytes = await optional(fetchModelFile(base, 'scheduler/scheduler_config.json', opts));
   const schedulerConfig = schedBytes ? parseJsonFile<Record<string, unknown>>('scheduler/scheduler_config.json', schedBytes) : {};
+  const vaeBytes = await optional(fetchModelFile(base, 'vae_decoder/config.json', opts));
+  const vaeConfig = vaeBytes ? parseJsonFile<Record<string, unknown>>('vae_decoder/config.json', vaeBytes) : {};
   const tokenizer = await loadTokenizer(opts.tokenizerBase ?? base, opts);
   const textEncoder = await loadOnnx(base, 'text_encoder/model.onnx', opts);
   const unet = await loadOnnx(base, 'unet/model.onnx', opts);
   const vaeDecoder = await loadOnnx(base, 'vae_decoder/model.onnx', opts);
   const vaeEncoder = opts.withVaeEncoder === false ? undefined : await optional(loadOnnx(base, 'vae_encoder/model.onnx', opts));
-  return { base, modelIndex, schedulerConfig, tokenizer, textEncoder, unet, vaeDecoder, vaeEncoder };
+  return { base, modelIndex, schedulerConfig, vaeConfig, tokenizer, textEncoder, unet, vaeDecoder, vaeEncoder };
 }

@@ -28,11 +28,3 @@ export interface AppPorts {
   timestepsFor?: (scheduler: SchedulerName, steps: number, strength: number) => number[];
 }
 
-/**
- * An Engine that refuses every call with `reason` (e.g. before the worker engine is wired, or
- * when it could not start): the app stays usable and says why nothing can be generated.
- */
-export function unavailableEngine(reason: string): Engine {
-  const refuse = () => Promise.reject(Object.assign(new Error(reason), { name: 'EngineUnavailableError' }));
-  return { load: refuse, generate: refuse, interrupt: () => {}, unload: () => Promise.resolve() };
-}

@@ -1,0 +1,6 @@
+// The engine's Web Worker: hosts SdEngine and answers the main thread's WorkerEngine.
+import { SdEngine } from './sd-engine.ts';
+import { serveEngine, type Port } from './worker-protocol.ts';
+
+const base = new URL(import.meta.env.BASE_URL, self.location.origin).href;
+serveEngine(self as unknown as Port, new SdEngine({ ortWasmPaths: `${base}ort/` }));

@@ -1,0 +1,136 @@
+// The GPU SdBackend: onnxruntime-web WebGPU sessions for the text encoder and the VAE, the U-Net
+// split at its attn1 sites (ORT segments + our WGSL site kernels), all on one GPUDevice. The text
+// context stays in a GPU buffer for all steps; latents cross to the CPU once per step.
+import { decodeModel, DataType } from '../onnx/proto.ts';
+import { splitUnet } from '../onnx/surgery.ts';
+import { siteGrid } from '../sa/schedule.ts';
+import { createSession, runSession, type Ort, type OrtSession, type OrtTensor } from '../gpu/ort.ts';
+import { gpuSiteKernels, UnetRunner } from '../gpu/unet-runner.ts';
+import { floatKind, floatTensor, tensorToF32, timestepTensor } from './tensor-io.ts';
+import { GenerationInterrupted, type ModelInfo, type Progress } from './engine.ts';
+import type { SdPipelineFiles } from './load-pipeline.ts';
+import type { SdBackend, SdModel, TextContext, UnetCall } from './sd-pipeline.ts';
+import { PromptTokenizer } from './tokenizer.ts';
+import { schedulerOptionsFromConfig } from './schedulers/index.ts';
+
+function inputType(model: Uint8Array, name: string): DataType {
+  const v = decodeModel(model).graph?.input.find((i) => i.name === name);
+  if (v?.type?.value.case !== 'tensorType') throw new Error(`The model has no input named ${name}.`);
+  return v.type.value.value.elemType as DataType;
+}
+
+/** The text encoder's output, kept in a GPU buffer for every step (owned: disposed at the end). */
+interface GpuTextContext extends TextContext {
+  tensor: OrtTensor;
+}
+
+export interface GpuSdModel extends SdModel {
+  info: ModelInfo;
+  unetRunner: UnetRunner;
+  release(): Promise<void>;
+}
+
+/** Creates every session on `device` (one after another) and returns a ready model. */
+export async function createGpuSdModel(ort: Ort, device: GPUDevice, files: SdPipelineFiles, id: string, onProgress?: (p: Progress) => void, profile = true): Promise<GpuSdModel> {
+  const t0 = performance.now();
+  const step = (n: number, file: string) => onProgress?.({ stage: 'load', step: n, total: 4, elapsedMs: performance.now() - t0, file });
+  const tokenizer = PromptTokenizer.fromFiles(files.tokenizer);
+  const sessions: OrtSession[] = [];
+  let runner: UnetRunner | undefined;
+  try {
+    step(1, 'text_encoder/model.onnx');
+    const text = await createSession(ort, device, files.textEncoder.bytes, { externalData: files.textEncoder.externalData, outputLocation: 'gpu-buffer' });
+    sessions.push(text);
+    step(2, 'unet/model.onnx');
+    const split = splitUnet(files.unet.bytes, { externalData: files.unet.externalData });
+    const typeOf = (n: string) => split.graphInputs.find((t) => t.name === n)?.dataType ?? DataType.FLOAT;
+    const sampleKind = floatKind(typeOf('sample'));
+    runner = await UnetRunner.create(ort, device, split, gpuSiteKernels(device, split.loaded, sampleKind === 'float16' ? 'f16' : 'f32'));
+    step(3, 'vae_decoder/model.onnx');
+    const dec = await createSession(ort, device, files.vaeDecoder.bytes, { externalData: files.vaeDecoder.externalData });
+    sessions.push(dec);
+    step(4, 'vae_encoder/model.onnx');
+    const enc = files.vaeEncoder ? await createSession(ort, device, files.vaeEncoder.bytes, { externalData: files.vaeEncoder.externalData }) : undefined;
+    if (enc) sessions.push(enc);
+    const idsType = inputType(files.textEncoder.bytes, 'input_ids');
+    const unetRunner = runner;
+
+    const backend: SdBackend = {
+      sites: split.sites,
+      hasVaeEncoder: Boolean(enc),
+      async encodeText(ids, batch) {
+        const t =
+          idsType === DataType.INT64
+            ? new ort.Tensor('int64', BigInt64Array.from(ids, (x) => BigInt(x)), [batch, 77])
+            : new ort.Tensor('int32', ids, [batch, 77]);
+        const out = await runSession(text, { input_ids: t });
+        for (const [k, v] of Object.entries(out)) if (k !== 'last_hidden_state') v.dispose();
+        const tensor: OrtTensor = out.last_hidden_state;
+        return { tensor, dispose: () => tensor.dispose() } as GpuTextContext;
+      },
+      async unet(call: UnetCall) {
+        const feeds = {
+          sample: floatTensor(ort, sampleKind, call.sample, [call.B, 4, call.h, call.w]),
+          timestep: timestepTensor(ort, typeOf('timestep'), call.timestep, call.B),
+          encoder_hidden_states: (call.context as GpuTextContext).tensor,
+        };
+        const { outputs, timings } = await unetRunner.run(feeds, {
+          gridOf: (s) => siteGrid(call.h, call.w, s.level),
+          windowOf: call.windowOf,
+          profile,
+          signal: call.signal,
+          onAbort: () => new GenerationInterrupted(),
+        });
+        try {
+          return { eps: await tensorToF32(outputs.out_sample), ortMs: timings.ortMs, siteMs: timings.siteMs };
+        } finally {
+          for (const v of Object.values(outputs)) v.dispose();
+        }
+      },
+      async decode(z, h, w) {
+        const out = await runSession(dec, { latent_sample: floatTensor(ort, sampleKind, z, [1, 4, h, w]) });
+        try {
+          return await tensorToF32(out.sample);
+        } finally {
+          for (const v of Object.values(out)) v.dispose();
+        }
+      },
+      async encode(x, height, width) {
+        const out = await runSession(enc!, { sample: floatTensor(ort, sampleKind, x, [1, 3, height, width]) });
+        try {
+          return await tensorToF32(out.latent_sample);
+        } finally {
+          for (const v of Object.values(out)) v.dispose();
+        }
+      },
+      sync: () => device.queue.onSubmittedWorkDone(),
+    };
+    const info: ModelInfo = {
+      id,
+      base: files.base,
+      attentionStyle: split.sites[0]?.style ?? 'unknown',
+      sites: split.sites.map((s) => ({ name: s.name, side: s.side, level: s.level, channels: s.channels, heads: s.heads })),
+      dtype: sampleKind,
+      latentChannels: 4,
+      vaeScale: 8,
+      hasVaeEncoder: Boolean(enc),
+      defaults: { width: 512, height: 512, steps: 20, guidance: 7.5, scheduler: 'euler' },
+    };
+    return {
+      backend,
+      tokenizer,
+      schedulerConfig: schedulerOptionsFromConfig(files.schedulerConfig),
+      scalingFactor: Number(files.vaeConfig.scaling_factor ?? 0.18215),
+      info,
+      unetRunner,
+      async release() {
+        for (const s of sessions) await s.release();
+        await unetRunner.release();
+      },
+    };
+  } catch (e) {
+    for (const s of sessions) await s.release();
+    await runner?.release();
+    throw e;
+  }
+}

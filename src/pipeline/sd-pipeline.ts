@@ -1,0 +1,155 @@
+// The generation loop: prompt → CLIP ids → text encoder → U-Net steps (CFG as batch 2) with a
+// diffusers-compatible scheduler → VAE decoder → RGBA; img2img starts from VAE-encoder latents; a
+// second pass upscales latents and runs img2img again. Where the models run is an SdBackend: the
+// GPU one (gpu-backend.ts: ORT WebGPU segments + our SA kernels) or a CPU reference in tests.
+import { planGeneration, type SaParams, type SaSite, type SaWindow } from '../sa/index.ts';
+import { createScheduler, type SchedulerConfig } from './schedulers/index.ts';
+import { TorchGenerator } from './random.ts';
+import type { PromptTokenizer } from './tokenizer.ts';
+import { chwFromImage, imageFromChw, resizeImage, resizeLatents } from './tensor-io.ts';
+import { GenerationInterrupted, type GenerateRequest, type GenerateResult, type Progress, type StageTimings } from './engine.ts';
+import type { SchedulerName } from './registry.ts';
+
+export interface TextContext {
+  dispose(): void;
+}
+
+export interface UnetCall {
+  /** [B, 4, h, w] model input (already scaled by the scheduler) */
+  sample: Float32Array;
+  B: number;
+  h: number;
+  w: number;
+  timestep: number;
+  context: TextContext;
+  windowOf: (site: { index: number; level: number }) => SaWindow;
+  signal?: AbortSignal;
+}
+
+/** Where the networks run. Every method returns CPU float32 data (latents are small). */
+export interface SdBackend {
+  readonly sites: readonly (SaSite & { index: number })[];
+  readonly hasVaeEncoder: boolean;
+  encodeText(ids: Int32Array, batch: number): Promise<TextContext>;
+  unet(call: UnetCall): Promise<{ eps: Float32Array; ortMs: number; siteMs: number }>;
+  /** latents [1, 4, h, w] (already divided by the scaling factor) → image [1, 3, 8h, 8w] in [-1, 1] */
+  decode(z: Float32Array, h: number, w: number): Promise<Float32Array>;
+  /** image [1, 3, H, W] in [-1, 1] → latents [1, 4, H/8, W/8] (before the scaling factor) */
+  encode(x: Float32Array, height: number, width: number): Promise<Float32Array>;
+  /** waits for queued GPU work (timing) */
+  sync(): Promise<void>;
+}
+
+export interface SdModel {
+  backend: SdBackend;
+  tokenizer: PromptTokenizer;
+  schedulerConfig: Partial<SchedulerConfig>;
+  scalingFactor: number;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+}
+
+interface Clock {
+  t0: number;
+  timings: StageTimings;
+}
+
+async function timed<T>(m: SdModel, clock: Clock, key: 'text' | 'vae', fn: () => Promise<T>): Promise<T> {
+  const t = performance.now();
+  const r = await fn();
+  await m.backend.sync();
+  clock.timings[key] += performance.now() - t;
+  return r;
+}
+
+interface PassSpec {
+  latents: Float32Array;
+  width: number;
+  height: number;
+  steps: number;
+  strength: number;
+  scheduler: SchedulerName;
+  sa: SaParams;
+  /** true: latents are the start of a full schedule (txt2img); false: clean latents that get noised */
+  start: boolean;
+}
+
+/** One denoising pass; returns the final latents and the model timesteps it ran. */
+async function denoise(m: SdModel, req: GenerateRequest, context: TextContext, pass: PassSpec, gen: TorchGenerator, clock: Clock, opts: RunOptions) {
+  const B = req.guidance > 1 ? 2 : 1;
+  const [h, w] = [pass.height / 8, pass.width / 8];
+  const sched = createScheduler(pass.scheduler, { ...m.schedulerConfig, steps: pass.steps, strength: pass.strength });
+  const timesteps = sched.timesteps.slice(sched.beginIndex);
+  let x = pass.start ? pass.latents : sched.addNoise(pass.latents, gen.randn(pass.latents.length), sched.beginIndex);
+  const plan = planGeneration(m.backend.sites, timesteps, pass.sa, { h, w });
+  const per = 4 * h * w;
+  for (let k = 0; k < timesteps.length; k++) {
+    const i = sched.beginIndex + k;
+    if (opts.signal?.aborted) throw new GenerationInterrupted();
+    const scaled = sched.scaleModelInput(x, i);
+    const sample = new Float32Array(B * per);
+    for (let b = 0; b < B; b++) sample.set(scaled, b * per);
+    const r = await m.backend.unet({ sample, B, h, w, timestep: sched.timesteps[i], context, windowOf: (s) => plan.cells[s.index][k], signal: opts.signal });
+    clock.timings.unetOrt += r.ortMs;
+    clock.timings.saAttention += r.siteMs;
+    let eps = r.eps.subarray(0, per);
+    if (B === 2) {
+      eps = new Float32Array(per);
+      for (let j = 0; j < per; j++) eps[j] = r.eps[j] + req.guidance * (r.eps[per + j] - r.eps[j]);
+    }
+    x = sched.step(eps, i, x, (n) => gen.randn(n)).sample;
+    opts.onProgress?.({ stage: 'unet', step: k + 1, total: timesteps.length, elapsedMs: performance.now() - clock.t0 });
+  }
+  return { latents: x, timesteps };
+}
+
+
+/** Generates one image. Throws GenerationInterrupted when `signal` aborts. */
+export async function generateImage(m: SdModel, req: GenerateRequest, opts: RunOptions = {}): Promise<GenerateResult> {
+  const clock: Clock = { t0: performance.now(), timings: { text: 0, unetOrt: 0, saPool: 0, saProject: 0, saAttention: 0, vae: 0, total: 0, method: 'submitted-work-done' } };
+  if (req.width % 8 || req.height % 8) throw new RangeError(`Width and height must be multiples of 8 (got ${req.width}×${req.height}).`);
+  const cfg = req.guidance > 1;
+  const prompts = cfg ? [req.negativePrompt, req.prompt] : [req.prompt];
+  const ids = new Int32Array(prompts.length * 77);
+  prompts.forEach((s, i) => ids.set(m.tokenizer.encode(s), i * 77));
+  const context = await timed(m, clock, 'text', () => m.backend.encodeText(ids, prompts.length));
+  opts.onProgress?.({ stage: 'text', step: 1, total: 1, elapsedMs: performance.now() - clock.t0 });
+  const gen = new TorchGenerator(req.seed);
+  try {
+    const [h, w] = [req.height / 8, req.width / 8];
+    let first: PassSpec;
+    if (req.init) {
+      if (!m.backend.hasVaeEncoder) throw new Error('This model has no VAE encoder (vae_encoder/model.onnx): img2img is not available.');
+      const img = resizeImage(req.init.image, req.width, req.height);
+      const z = await timed(m, clock, 'vae', () => m.backend.encode(chwFromImage(img), req.height, req.width));
+      const clean = z.map((v) => v * m.scalingFactor);
+      first = { latents: clean, width: req.width, height: req.height, steps: req.steps, strength: req.init.strength, scheduler: req.scheduler, sa: req.sa, start: false };
+    } else {
+      const sched = createScheduler(req.scheduler, { ...m.schedulerConfig, steps: req.steps });
+      const noise = gen.randn(4 * h * w).map((v) => v * sched.initNoiseSigma);
+      first = { latents: noise, width: req.width, height: req.height, steps: req.steps, strength: 1, scheduler: req.scheduler, sa: req.sa, start: true };
+    }
+    const r1 = await denoise(m, req, context, first, gen, clock, opts);
+    let latents = r1.latents;
+    let [W, H] = [req.width, req.height];
+    if (req.hires) {
+      const W2 = Math.round((req.width * req.hires.scale) / 8) * 8;
+      const H2 = Math.round((req.height * req.hires.scale) / 8) * 8;
+      const up = resizeLatents(latents, 1, 4, h, w, H2 / 8, W2 / 8);
+      const second: PassSpec = { latents: up, width: W2, height: H2, steps: req.hires.steps, strength: req.hires.denoise, scheduler: req.scheduler, sa: req.hires.sa, start: false };
+      latents = (await denoise(m, req, context, second, gen, clock, opts)).latents;
+      [W, H] = [W2, H2];
+    }
+    if (opts.signal?.aborted) throw new GenerationInterrupted();
+    const z = latents.map((v) => v / m.scalingFactor);
+    const pixels = await timed(m, clock, 'vae', () => m.backend.decode(z, H / 8, W / 8));
+    opts.onProgress?.({ stage: 'vae', step: 1, total: 1, elapsedMs: performance.now() - clock.t0 });
+    clock.timings.total = performance.now() - clock.t0;
+    return { image: imageFromChw(pixels, W, H), timings: clock.timings, timesteps: r1.timesteps, seed: req.seed };
+  } finally {
+    context.dispose();
+  }
+}
