@@ -41,6 +41,16 @@ describe('text encoder and VAE on onnxruntime CPU', () => {
 });
 
 describe('tiny pipeline folder', () => {
+  it('same seed ⇒ byte-identical files (fp16, ort-fused, int64 ids)', () => {
+    const opts = { attention: 'ort-fused', dtype: 'float16', seed: 5, inputIds: 'int64' } as const;
+    const a = buildPipeline('tiny', opts);
+    const b = buildPipeline('tiny', opts);
+    expect([...b.keys()]).toEqual([...a.keys()]);
+    for (const [k, v] of a) expect(Buffer.from(b.get(k)!).equals(Buffer.from(v)), k).toBe(true);
+    const other = buildPipeline('tiny', { ...opts, seed: 6 });
+    expect(Buffer.from(other.get('unet/model.onnx')!).equals(Buffer.from(a.get('unet/model.onnx')!))).toBe(false);
+  });
+
   it('has the diffusers-ONNX layout and runs end to end', async () => {
     const files = buildPipeline('tiny', { attention: 'torch2', dtype: 'float32', seed: 1 });
     expect([...files.keys()].sort()).toEqual(
