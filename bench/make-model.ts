@@ -1,6 +1,13 @@
 // Benchmark: generating a full-size synthetic pipeline (default sd15 fp16, U-Net ≈1.7 GB in
 // unet/weights.pb). Reports wall time per component and peak RSS (process.resourceUsage().maxRSS).
 // npx vite-node bench/make-model.ts -- [--config sd15] [--dtype float16] [--attention torch2] [--out DIR] [--unet-only]
+//
+// Measured 2026-11-26 on the project machine (2 cores AMD EPYC, shared: load average 7–9 from other
+// jobs during the runs, so wall times are pessimistic; user CPU for the whole sd15 pipeline: 14 s):
+//   sd15 fp16 torch2, whole pipeline (2037 MiB):  35.4 s, peak RSS 1997 MiB
+//     of which U-Net (1639 MiB weights.pb): make 19.3 s + write 6.0 s
+//   sd15 fp16 ort-fused, U-Net only:              21.4 s, peak RSS 1928 MiB
+//   sd2  fp16 torch2,    U-Net only (1652 MiB):   26.3 s, peak RSS 1958 MiB
 import { parseArgs } from 'node:util';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
