@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SA_PARAMS } from '../sa/index.ts';
+import { DEFAULT_GEN_PARAMS } from '../state/gen-params.ts';
+import { encodeUrlPreset } from '../state/url-preset.ts';
+import { CliUsageError, modelIdOf, paramSetFrom, parseCliArgs, parseSize, saFromFlag, type GenerateArgs } from './args.ts';
+
+const noFiles = (p: string): string => {
+  throw new Error(`unexpected read of ${p}`);
+};
+
+describe('parseCliArgs', () => {
+  it.each([
+    [['--', 'generate', '--model', 'm', '--out', 'o.png', '--seed', '7', '--size', '64x128', '--steps', '2', '--guidance', '1.5', '--scheduler', 'ddim'],
+      { command: 'generate', model: 'm', out: 'o.png', seed: 7, size: { width: 64, height: 128 }, steps: 2, guidance: 1.5, scheduler: 'ddim' }],
+    [['unet-step', '--unet', 'u.onnx', '--sample', 's.npy', '--timestep', '500', '--context', 'c.npy', '--out', 'o.npy', '--cpu'],
+      { command: 'unet-step', unet: 'u.onnx', sample: 's.npy', timestep: '500', context: 'c.npy', out: 'o.npy', cpu: true }],
+    [[], { command: 'help' }],
+    [['--help'], { command: 'help' }],
+  ])('%j', (argv, expected) => {
+    expect(parseCliArgs(argv)).toMatchObject(expected);
+  });
+
+  it.each([
+    [['draw'], /Unknown command "draw"/],
+    [['generate', '--out', 'x.png'], /generate needs --model/],
+    [['generate', '--model', 'm', '--out', 'o', '--seed', '1.5'], /--seed must be an integer, got "1.5"/],
+    [['generate', '--model', 'm', '--out', 'o', '--guidance', 'lots'], /--guidance must be a number/],
+    [['generate', '--model', 'm', '--out', 'o', '--scheduler', 'heun'], /--scheduler must be one of euler,/],
+    [['generate', '--model', 'm', '--out', 'o', '--colour', 'red'], /Unknown option '--colour'/],
+    [['unet-step', '--unet', 'u', '--sample', 's', '--timestep', '1', '--out', 'o'], /unet-step needs --context/],
+  ])('%j is a usage error', (argv, message) => {
+    expect(() => parseCliArgs(argv)).toThrow(CliUsageError);
+    expect(() => parseCliArgs(argv)).toThrow(message);
+  });
+});
+
+describe('parseSize', () => {
+  it.each([['512x768', 512, 768], ['64', 64, 64], ['96×64', 96, 64]])('%s', (raw, width, height) => {
+    expect(parseSize(raw)).toEqual({ width, height });
+  });
+  it.each(['512x', '100x100', 'big', '0x8'])('%s is rejected', (raw) => {
+    expect(() => parseSize(raw)).toThrow(CliUsageError);
+  });
+});
+
+describe('saFromFlag (SPEC_SA §2 canonical JSON)', () => {
+  it('merges a partial object over the base per side and reports unknown keys', () => {
+    const r = saFromFlag('{"time_decay": 0, "in": {"strength": 9}, "bogus": 1}', DEFAULT_SA_PARAMS, noFiles);
+    expect(r.params).toEqual({ ...DEFAULT_SA_PARAMS, time_decay: 0, in: { ...DEFAULT_SA_PARAMS.in, strength: 9 } });
+    expect(r.notices.map((n) => n.path)).toEqual(['sa.bogus']);
+  });
+  it('clamps out-of-range values with a notice', () => {
+    const r = saFromFlag('{"out": {"strength": 80}}', DEFAULT_SA_PARAMS, noFiles);
+    expect(r.params.out.strength).toBe(50);
+    expect(r.notices).toHaveLength(1);
+  });
+  it('reads @file through readText', () => {
+    const r = saFromFlag('@sa.json', DEFAULT_SA_PARAMS, (p) => (p === 'sa.json' ? '{"enabled": false}' : ''));
+    expect(r.params.enabled).toBe(false);
+  });
+  it.each(['{"in": ', '[1, 2]', '6'])('%s is a usage error', (raw) => {
+    expect(() => saFromFlag(raw, DEFAULT_SA_PARAMS, noFiles)).toThrow(CliUsageError);
+  });
+});
+
+describe('paramSetFrom: defaults ← --preset ← flags ← --sa', () => {
+  const base: GenerateArgs = { command: 'generate', model: '/models/tiny/', out: 'o.png' };
+  it('defaults, model id from the folder name', () => {
+    const { set, notices } = paramSetFrom(base, noFiles);
+    expect(set.gen).toEqual({ ...DEFAULT_GEN_PARAMS, model: 'tiny' });
+    expect(set.sa).toEqual(DEFAULT_SA_PARAMS);
+    expect(notices).toEqual([]);
+  });
+  it('flags override the preset; --sa merges over the preset SA', () => {
+    const preset = encodeUrlPreset({ gen: { ...DEFAULT_GEN_PARAMS, steps: 9, seed: 3, prompt: 'a cat' }, sa: { ...DEFAULT_SA_PARAMS, peak_time: 0.7 } });
+    const { set } = paramSetFrom({ ...base, preset, seed: 11, size: { width: 64, height: 64 }, sa: '{"in": {"mode": "2D_MAX"}}' }, noFiles);
+    expect(set.gen).toMatchObject({ steps: 9, seed: 11, prompt: 'a cat', width: 64, height: 64, model: 'tiny' });
+    expect(set.sa).toEqual({ ...DEFAULT_SA_PARAMS, peak_time: 0.7, in: { ...DEFAULT_SA_PARAMS.in, mode: '2D_MAX' } });
+  });
+  it('out-of-range flags are clamped with notices, not silently', () => {
+    const { set, notices } = paramSetFrom({ ...base, steps: 500, size: { width: 4096, height: 64 } }, noFiles);
+    expect(set.gen.steps).toBe(150);
+    expect(set.gen.width).toBe(2048);
+    expect(notices.map((n) => n.path).sort()).toEqual(['steps', 'width']);
+  });
+  it.each([['/a/b/sd-turbo', 'sd-turbo'], ['https://host/x y', 'custom'], ['.', 'custom']])('modelIdOf(%s)', (m, id) => {
+    expect(modelIdOf(m)).toBe(id);
+  });
+});

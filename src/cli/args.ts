@@ -1,0 +1,206 @@
+// Command-line parsing for the Node CLI: `generate` and `unet-step` flags → typed options, and the
+// generation parameters (defaults ← --preset ← explicit flags ← --sa) with every notice kept.
+// Pure apart from the `readText` callback used for `--sa @file`.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { normalizeSaParams, type Notice, type SaParams } from '../sa/index.ts';
+import { DEFAULT_GEN_PARAMS, normalizeGenParams, SCHEDULERS, type GenParams, type ParamSet } from '../state/gen-params.ts';
+import { decodeUrlPreset } from '../state/url-preset.ts';
+
+export class CliUsageError extends Error {
+  override name = 'CliUsageError';
+}
+
+export const USAGE = `usage:
+  cli generate --model <dir|url> --prompt TEXT --out img.png [--negative TEXT] [--seed N] [--steps N]
+               [--size WxH] [--guidance G] [--scheduler ${SCHEDULERS.join('|')}]
+               [--sa '<json>'|@file.json] [--preset '<URL preset query>'] [--tokenizer <dir|url>]
+  cli unet-step --unet model.onnx [--external weights.pb] --sample s.npy --timestep t.npy|T
+                --context c.npy --out out.npy [--sites sites.json] [--sa '<json>'|@file] [--cpu]
+  --sa takes SPEC_SA §2's canonical JSON; a partial object merges over the defaults (or --preset's SA).`;
+
+export interface GenerateArgs {
+  command: 'generate';
+  model: string;
+  tokenizer?: string;
+  out: string;
+  prompt?: string;
+  negative?: string;
+  seed?: number;
+  steps?: number;
+  size?: { width: number; height: number };
+  guidance?: number;
+  scheduler?: string;
+  sa?: string;
+  preset?: string;
+}
+
+export interface UnetStepArgs {
+  command: 'unet-step';
+  unet: string;
+  external?: string;
+  sample: string;
+  /** a .npy path, or a number */
+  timestep: string;
+  context: string;
+  out: string;
+  sites?: string;
+  sa?: string;
+  cpu: boolean;
+}
+
+export type CliArgs = GenerateArgs | UnetStepArgs | { command: 'help' };
+
+const GENERATE_OPTIONS = {
+  model: { type: 'string' },
+  tokenizer: { type: 'string' },
+  out: { type: 'string' },
+  prompt: { type: 'string' },
+  negative: { type: 'string' },
+  seed: { type: 'string' },
+  steps: { type: 'string' },
+  size: { type: 'string' },
+  guidance: { type: 'string' },
+  scheduler: { type: 'string' },
+  sa: { type: 'string' },
+  preset: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+const UNET_STEP_OPTIONS = {
+  unet: { type: 'string' },
+  external: { type: 'string' },
+  sample: { type: 'string' },
+  timestep: { type: 'string' },
+  context: { type: 'string' },
+  out: { type: 'string' },
+  sites: { type: 'string' },
+  sa: { type: 'string' },
+  cpu: { type: 'boolean', default: false },
+} as const satisfies ParseArgsConfig['options'];
+
+/** A finite number (integer when asked) or a CliUsageError naming the flag. */
+export function parseNumber(flag: string, raw: string | undefined, integer = false): number | undefined {
+  if (raw === undefined) return undefined;
+  const v = Number(raw.trim());
+  if (raw.trim() === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
+    throw new CliUsageError(`--${flag} must be ${integer ? 'an integer' : 'a number'}, got ${JSON.stringify(raw)}.`);
+  }
+  return v;
+}
+
+/** 'WxH' (or one number for a square) in pixels. */
+export function parseSize(raw: string): { width: number; height: number } {
+  const m = raw.trim().match(/^(\d+)(?:[x×](\d+))?$/i);
+  if (!m) throw new CliUsageError(`--size must look like 512x512 (width x height in pixels), got ${JSON.stringify(raw)}.`);
+  const width = Number(m[1]);
+  const height = Number(m[2] ?? m[1]);
+  if (width % 8 || height % 8 || width < 8 || height < 8) throw new CliUsageError(`--size ${width}x${height}: width and height must be positive multiples of 8.`);
+  return { width, height };
+}
+
+function required<T>(command: string, flag: string, v: T | undefined): T {
+  if (v === undefined) throw new CliUsageError(`${command} needs --${flag}.\n${USAGE}`);
+  return v;
+}
+
+function parseFlags<O extends ParseArgsConfig['options']>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+  } catch (e) {
+    throw new CliUsageError(`${(e as Error).message}\n${USAGE}`);
+  }
+}
+
+/** Parses `argv` (without node and the script; a leading '--' is dropped). */
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
+  const [command, ...rest] = args;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { command: 'help' };
+  if (command === 'generate') {
+    const v = parseFlags(rest, GENERATE_OPTIONS);
+    if (v.scheduler !== undefined && !(SCHEDULERS as readonly string[]).includes(v.scheduler)) {
+      throw new CliUsageError(`--scheduler must be one of ${SCHEDULERS.join(', ')}, got ${JSON.stringify(v.scheduler)}.`);
+    }
+    return {
+      command,
+      model: required(command, 'model', v.model),
+      tokenizer: v.tokenizer,
+      out: required(command, 'out', v.out),
+      prompt: v.prompt,
+      negative: v.negative,
+      seed: parseNumber('seed', v.seed, true),
+      steps: parseNumber('steps', v.steps, true),
+      size: v.size === undefined ? undefined : parseSize(v.size),
+      guidance: parseNumber('guidance', v.guidance),
+      scheduler: v.scheduler,
+      sa: v.sa,
+      preset: v.preset,
+    };
+  }
+  if (command === 'unet-step') {
+    const v = parseFlags(rest, UNET_STEP_OPTIONS);
+    return {
+      command,
+      unet: required(command, 'unet', v.unet),
+      external: v.external,
+      sample: required(command, 'sample', v.sample),
+      timestep: required(command, 'timestep', v.timestep),
+      context: required(command, 'context', v.context),
+      out: required(command, 'out', v.out),
+      sites: v.sites,
+      sa: v.sa,
+      cpu: v.cpu ?? false,
+    };
+  }
+  throw new CliUsageError(`Unknown command ${JSON.stringify(command)}.\n${USAGE}`);
+}
+
+type Json = Record<string, unknown>;
+const isRecord = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/**
+ * SA parameters from a `--sa` value (JSON text, or @path read with `readText`), merged over
+ * `base` per side. Invalid JSON is a usage error; unknown keys and out-of-range values are notices.
+ */
+export function saFromFlag(raw: string | undefined, base: SaParams, readText: (path: string) => string): { params: SaParams; notices: Notice[] } {
+  if (raw === undefined) return { params: base, notices: [] };
+  const text = raw.startsWith('@') ? readText(raw.slice(1)) : raw;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new CliUsageError(`--sa is not valid JSON (${(e as Error).message}). Example: --sa '{"in": {"strength": 8}, "time_decay": 0}'.`);
+  }
+  if (!isRecord(parsed)) throw new CliUsageError(`--sa must be a JSON object such as {"enabled": false}, got ${text.slice(0, 40)}.`);
+  const side = (k: 'in' | 'out') => (isRecord(parsed[k]) ? { ...base[k], ...parsed[k] } : parsed[k] ?? base[k]);
+  const r = normalizeSaParams({ ...base, ...parsed, in: side('in'), out: side('out') });
+  return { params: r.params, notices: r.notices.map((n) => ({ ...n, path: `sa${n.path ? '.' + n.path : ''}` })) };
+}
+
+/** The model id written into the PNG: the folder's last name when it is a valid id, else 'custom'. */
+export function modelIdOf(model: string): string {
+  const name = model.replace(/[/\\]+$/, '').split(/[/\\]/).pop() ?? '';
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name) ? name : 'custom';
+}
+
+/** Generation parameters: defaults ← --preset ← explicit flags ← --sa; notices from every layer. */
+export function paramSetFrom(a: GenerateArgs, readText: (path: string) => string): { set: ParamSet; notices: Notice[] } {
+  const notices: Notice[] = [];
+  let gen: GenParams = { ...DEFAULT_GEN_PARAMS, model: modelIdOf(a.model) };
+  let sa: SaParams = normalizeSaParams(undefined).params;
+  if (a.preset !== undefined) {
+    const p = decodeUrlPreset(a.preset);
+    notices.push(...p.notices.map((n) => ({ ...n, path: `preset ${n.path}` })));
+    ({ sa } = p.params);
+    gen = { ...p.params.gen, model: gen.model };
+  }
+  const flags: Partial<Record<keyof GenParams, unknown>> = {
+    prompt: a.prompt, negativePrompt: a.negative, seed: a.seed, steps: a.steps, guidance: a.guidance,
+    width: a.size?.width, height: a.size?.height, scheduler: a.scheduler,
+  };
+  const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+  const g = normalizeGenParams({ ...gen, ...given });
+  notices.push(...g.notices);
+  const s = saFromFlag(a.sa, sa, readText);
+  notices.push(...s.notices);
+  return { set: { gen: g.params, sa: s.params }, notices };
+}

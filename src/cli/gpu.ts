@@ -1,0 +1,34 @@
+// The CLI's GPU: Dawn in Node (SwiftShader, or the system's Vulkan GPU with SLOTHFUL_GPU=system),
+// one device shared by onnxruntime-web and our kernels, and the adapter printed once.
+import { acquireGpu, type GpuContext } from '../gpu/device.ts';
+import { loadOrt, type Ort } from '../gpu/ort.ts';
+import { nodeGpu, ortWasmDir } from '../gpu/testing/node-gpu.ts';
+import type { CliIo } from './io.ts';
+
+export class NoGpuAdapterError extends Error {
+  override name = 'NoGpuAdapterError';
+}
+
+export const GPU_HELP =
+  'The CLI runs WebGPU through Dawn (npm "webgpu") on Vulkan: install libvulkan1 and a driver — ' +
+  'SwiftShader comes with Debian\'s chromium package (/usr/lib/chromium/vk_swiftshader_icd.json) — ' +
+  'or set SLOTHFUL_GPU=system (and VK_DRIVER_FILES) to use a real GPU. Use --cpu for unet-step without a GPU.';
+
+export function describeAdapter(ctx: GpuContext): string {
+  const r = ctx.report;
+  const name = [r.vendor, r.architecture, r.description || r.device].filter(Boolean).join(' / ');
+  const feats = [r.shaderF16 ? 'shader-f16' : 'no shader-f16', r.timestampQuery ? 'timestamp-query' : 'no timestamp-query'];
+  return `${name || 'unnamed adapter'}${r.isFallbackAdapter ? ' (fallback adapter)' : ''}; ${feats.join(', ')}; maxBuffer ${(r.limits.maxBufferSize / 2 ** 20).toFixed(0)} MiB`;
+}
+
+export async function openGpu(io: CliIo): Promise<{ ctx: GpuContext; ort: Ort }> {
+  let ctx: GpuContext;
+  try {
+    ctx = await acquireGpu(await nodeGpu());
+  } catch (e) {
+    throw new NoGpuAdapterError(`No WebGPU adapter (${(e as Error).message.split('. ')[0]}). ${GPU_HELP}`);
+  }
+  io.log(`adapter: ${describeAdapter(ctx)}`);
+  const ort = await loadOrt(ortWasmDir());
+  return { ctx, ort };
+}
