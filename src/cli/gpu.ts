@@ -21,13 +21,17 @@ export function describeAdapter(ctx: GpuContext): string {
   return `${name || 'unnamed adapter'}${r.isFallbackAdapter ? ' (fallback adapter)' : ''}; ${feats.join(', ')}; maxBuffer ${(r.limits.maxBufferSize / 2 ** 20).toFixed(0)} MiB`;
 }
 
+let shared: Promise<GpuContext> | undefined;
+
+/** The process's one device (ORT keeps one WebGPU context per device: commands in one process share it). */
 export async function openGpu(io: CliIo): Promise<{ ctx: GpuContext; ort: Ort }> {
-  let ctx: GpuContext;
-  try {
-    ctx = await acquireGpu(await nodeGpu());
-  } catch (e) {
-    throw new NoGpuAdapterError(`No WebGPU adapter (${(e as Error).message.split('. ')[0]}). ${GPU_HELP}`);
-  }
+  shared ??= nodeGpu()
+    .then((gpu) => acquireGpu(gpu))
+    .catch((e: unknown) => {
+      shared = undefined;
+      throw new NoGpuAdapterError(`No WebGPU adapter (${(e as Error).message.split('. ')[0]}). ${GPU_HELP}`);
+    });
+  const ctx = await shared;
   io.log(`adapter: ${describeAdapter(ctx)}`);
   const ort = await loadOrt(ortWasmDir());
   return { ctx, ort };

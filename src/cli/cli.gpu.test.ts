@@ -1,0 +1,113 @@
+// The CLI end to end on Dawn/SwiftShader with the synthetic tiny pipeline written to a temp dir
+// (3 U-Net calls in all): unet-step on the GPU against onnxruntime-node (unsplit model with SA
+// off; the CPU split reference with SA on), generate → PNG with its parameters, and a non-SD model.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ortNode from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writePipeline } from '../models/pipeline.ts';
+import { PIPELINE_CONFIGS } from '../models/configs.ts';
+import { selfCheckModel } from '../models/selfcheck-model.ts';
+import { readNpy, writeNpy } from '../onnx/npy.ts';
+import { readPngParams } from '../state/png-metadata.ts';
+import { PNG_SIGNATURE } from '../state/png-metadata-chunks.ts';
+import { memoryIo } from './io.ts';
+import { runCli } from './run.ts';
+import { paramSetFrom, parseCliArgs, type GenerateArgs } from './args.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'slothful-cli-gpu-'));
+const model = join(tmp, 'tiny');
+const D = PIPELINE_CONFIGS.tiny.unet.crossAttentionDim;
+const [B, H, W] = [1, 16, 16]; // 8×8 makes tiny's GroupNorm ill-conditioned (see models/configs.ts)
+
+function seeded(n: number, seed: number): Float32Array {
+  let x = seed >>> 0 || 1;
+  return Float32Array.from({ length: n }, () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 31 - 1;
+  });
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]) || (a[i] === b[i] ? 0 : Infinity));
+  return m;
+}
+
+const sample = seeded(B * 4 * H * W, 3);
+const context = seeded(B * 77 * D, 4);
+const T = 600;
+const f32 = (name: string) => readNpy(readFileSync(join(tmp, name))).data as Float32Array;
+const step = (out: string, extra: string[]) => [
+  'unet-step', '--unet', join(model, 'unet', 'model.onnx'), '--sample', join(tmp, 'sample.npy'), '--timestep', String(T),
+  '--context', join(tmp, 'context.npy'), '--out', join(tmp, out), ...extra,
+];
+async function cli(argv: string[]): Promise<string> {
+  const io = memoryIo();
+  const code = await runCli(argv, io);
+  const text = io.lines.join('\n');
+  expect(code, text).toBe(0);
+  return text;
+}
+
+beforeAll(async () => {
+  await writePipeline(model, 'tiny', { attention: 'torch2', dtype: 'float32', seed: 1 });
+  writeFileSync(join(tmp, 'sample.npy'), writeNpy({ dtype: '<f4', shape: [B, 4, H, W], data: sample }));
+  writeFileSync(join(tmp, 'context.npy'), writeNpy({ dtype: '<f4', shape: [B, 77, D], data: context }));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('CLI on WebGPU (Dawn)', () => {
+  it('unet-step, SA off: the split GPU model equals the unsplit model on onnxruntime-node ≤1e-4', async () => {
+    const text = await cli(step('off.npy', ['--sa', '{"enabled": false}']));
+    expect(text).toMatch(/^adapter: .+/m);
+    const session = await ortNode.InferenceSession.create(join(model, 'unet', 'model.onnx'));
+    const ref = await session.run({
+      sample: new ortNode.Tensor('float32', sample, [B, 4, H, W]),
+      timestep: new ortNode.Tensor('float32', new Float32Array(B).fill(T), [B]),
+      encoder_hidden_states: new ortNode.Tensor('float32', context, [B, 77, D]),
+    });
+    await session.release();
+    expect(maxAbsDiff(f32('off.npy'), ref.out_sample.data as Float32Array)).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('unet-step, SA on: our WGSL sites equal the --cpu reference ≤1e-3 (and SA changes the output)', async () => {
+    const sa = JSON.stringify({ time_decay: 0, in: { strength: 6 }, out: { strength: 4, mode: '2D_MAX', k_blend: 0.5, v_blend: 0.5 } });
+    await cli(step('on-cpu.npy', ['--sa', sa, '--cpu', '--sites', join(tmp, 'sites.json')]));
+    await cli(step('off-cpu.npy', ['--sa', '{"enabled": false}', '--cpu']));
+    await cli(step('on-gpu.npy', ['--sa', sa]));
+    const sites = JSON.parse(readFileSync(join(tmp, 'sites.json'), 'utf8')).sites as { window: { active: boolean } }[];
+    expect(sites.some((s) => s.window.active)).toBe(true);
+    expect(maxAbsDiff(f32('on-cpu.npy'), f32('off-cpu.npy'))).toBeGreaterThan(1e-3);
+    expect(maxAbsDiff(f32('on-gpu.npy'), f32('on-cpu.npy'))).toBeLessThanOrEqual(1e-3);
+  });
+
+  it('generate writes a PNG that carries its parameters', async () => {
+    const argv = ['generate', '--model', model, '--prompt', 'a sloth, in the rain', '--size', '64x64', '--steps', '1', '--guidance', '1', '--seed', '42', '--sa', '{"in": {"strength": 9}}', '--out', join(tmp, 'img.png')];
+    const text = await cli(argv);
+    expect(text).toMatch(/^adapter: /m);
+    expect(text).toMatch(/^timings: text .+ unet ORT .+ vae .+ total /m);
+    const png = new Uint8Array(readFileSync(join(tmp, 'img.png')));
+    expect(png.subarray(0, 8)).toEqual(PNG_SIGNATURE);
+    const ihdr = new DataView(png.buffer, png.byteOffset + 16, 8);
+    expect([ihdr.getUint32(0), ihdr.getUint32(4)]).toEqual([64, 64]);
+    const read = readPngParams(png);
+    expect(read?.source).toBe('slothful');
+    const { set } = paramSetFrom(parseCliArgs(argv) as GenerateArgs, () => '');
+    expect(read?.params).toEqual(set);
+    expect(read?.params.gen).toMatchObject({ prompt: 'a sloth, in the rain', seed: 42, steps: 1, width: 64, model: 'tiny' });
+    expect(read?.params.sa.in.strength).toBe(9);
+  });
+
+  it('a non-SD ONNX file fails with UnetStructureError and a non-zero exit', async () => {
+    writeFileSync(join(tmp, 'linear.onnx'), selfCheckModel());
+    const argv = step('x.npy', []);
+    argv[2] = join(tmp, 'linear.onnx');
+    const io = memoryIo();
+    expect(await runCli(argv, io)).toBe(1);
+    expect(io.lines.join('\n')).toMatch(/^UnetStructureError: .*attn1/m);
+  });
+});
