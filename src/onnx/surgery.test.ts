@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import * as ortNode from 'onnxruntime-node';
 import { buildUnet } from '../models/unet.ts';
 import { PIPELINE_CONFIGS, type UnetConfig } from '../models/configs.ts';
-import { unpackMhaForCpu } from '../models/cpu-compat.ts';
+import { unpackPackedMha } from './unpack-mha.ts';
 import { decodeModel, encodeModel } from './proto.ts';
-import { splitUnet, type SplitUnet } from './surgery.ts';
+import { splitUnet } from './surgery.ts';
 import { createCpuSplitRunner } from './testing/cpu-split-runner.ts';
 import { DEFAULT_SA_PARAMS, planGeneration, siteGrid, type SaParams, type SaWindow } from '../sa/index.ts';
 import type { AttentionStyle } from '../models/attention.ts';
@@ -33,18 +33,9 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-/** The CPU EP cannot run ORT's packed MultiHeadAttention: unpack the attn2 nodes that stay in ORT. */
-function cpuCompatible(split: SplitUnet): SplitUnet {
-  const segments = split.segments.map((s) => {
-    const m = decodeModel(s.model);
-    return unpackMhaForCpu(m) ? { ...s, model: encodeModel(m) } : s;
-  });
-  return { ...split, segments };
-}
-
 async function unsplitRun(bytes: Uint8Array, f: Record<string, ortNode.Tensor>): Promise<Float32Array> {
   const m = decodeModel(bytes);
-  unpackMhaForCpu(m);
+  unpackPackedMha(m); // the unsplit reference: ORT cannot run packed MHA
   const s = await ortNode.InferenceSession.create(encodeModel(m));
   const out = await s.run(f);
   await s.release();
@@ -61,7 +52,7 @@ describe('splitUnet on synthetic U-Nets (onnxruntime-node CPU + CPU reference si
   it.each(cases)('%s %s %i×%i: segments + reference sites with SA off equal the unsplit model ≤1e-5', async (cfg, style, H, W) => {
     const u = PIPELINE_CONFIGS[cfg as 'tiny' | 'sd2-narrow'].unet;
     const built = buildUnet(u, { attention: style, dtype: 'float32', seed: 3 });
-    const split = cpuCompatible(splitUnet(built.model));
+    const split = splitUnet(built.model);
     expect(split.sites).toHaveLength(16);
     expect(split.segments).toHaveLength(17);
     const f = feeds(u, 2, H, W);
@@ -81,7 +72,7 @@ describe('splitUnet on synthetic U-Nets (onnxruntime-node CPU + CPU reference si
   it('with SA on, the output changes and each site uses the window planGeneration gives', async () => {
     const u = PIPELINE_CONFIGS.tiny.unet;
     const built = buildUnet(u, { attention: 'torch2', dtype: 'float32', seed: 3 });
-    const split = cpuCompatible(splitUnet(built.model));
+    const split = splitUnet(built.model);
     const [H, W] = [24, 40];
     const f = feeds(u, 2, H, W);
     const params: SaParams = { ...DEFAULT_SA_PARAMS, time_decay: 0, in: { ...DEFAULT_SA_PARAMS.in, strength: 9 }, out: { ...DEFAULT_SA_PARAMS.out, strength: 9 } };

@@ -5,11 +5,12 @@
 // none). Q/K/V projections and the attention core of each site are cut out (they must act on
 // pooled tokens, SPEC_SA §1); to_out stays in ORT. No weight is copied: segment initializers are
 // EXTERNAL references into the original model bytes (or the original external blob).
-import { create, GraphProtoSchema, ModelProtoSchema, TensorProtoSchema, TensorShapeProtoSchema, TensorShapeProto_DimensionSchema, TypeProtoSchema, TypeProto_TensorSchema, ValueInfoProtoSchema, type ModelProto, type NodeProto, type TensorProto } from './proto.ts';
+import { create, GraphProtoSchema, ModelProtoSchema, NodeProtoSchema, TensorProtoSchema, TensorShapeProtoSchema, TensorShapeProto_DimensionSchema, TypeProtoSchema, TypeProto_TensorSchema, ValueInfoProtoSchema, type ModelProto, type NodeProto, type TensorProto } from './proto.ts';
 import { DataType } from './proto.ts';
 import { GraphIndex, isFloatType } from './graph-index.ts';
 import { externalRef, readModel, setExternal, writeModel, type ExternalBlob, type LoadedModel } from './model-file.ts';
 import { findAttnSites, UnetStructureError, type AttnSite } from './sites.ts';
+import { unpackPackedMha } from './unpack-mha.ts';
 
 /** The name under which segments mount the original model file's bytes as external data. */
 export const ORIGINAL_MODEL_LOCATION = 'unet_original.onnx';
@@ -180,12 +181,15 @@ export function splitUnet(modelBytes: Uint8Array, opts: SplitOptions = {}): Spli
       opsetImport: model.opsetImport,
       graph: create(GraphProtoSchema, {
         name: `unet_segment_${j}`,
-        node: nodes,
+        node: nodes.map((n) => create(NodeProtoSchema, { ...n, input: [...n.input] })),
         initializer: inits,
         input: inputs.map((t) => valueInfo(t.name, t.dataType, idx.rank(t.name), idx.constLength(t.name))),
         output: outputs.map((t) => valueInfo(t.name, t.dataType, idx.rank(t.name), idx.constLength(t.name))),
       }),
     });
+    // ORT's packed-KV MultiHeadAttention (attn2 of ort-fused exports) runs on neither the CPU nor
+    // the WebGPU EP in onnxruntime 1.30: rewrite it into separate Q/K/V inputs.
+    unpackPackedMha(sub);
     return { index: j, model: writeModel(sub), inputs, outputs, nodeCount: nodes.length };
   });
 

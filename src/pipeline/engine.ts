@@ -89,6 +89,8 @@ export interface GenerateResult {
   /** the model timestep of every U-Net step (first pass), for the heatmap */
   timesteps: number[];
   seed: number;
+  /** the final latents [1, 4, H/8, W/8] before the VAE (verification, CLI) */
+  latents?: Float32Array;
 }
 
 export interface CallOptions {

@@ -148,7 +148,7 @@ export async function generateImage(m: SdModel, req: GenerateRequest, opts: RunO
     const pixels = await timed(m, clock, 'vae', () => m.backend.decode(z, H / 8, W / 8));
     opts.onProgress?.({ stage: 'vae', step: 1, total: 1, elapsedMs: performance.now() - clock.t0 });
     clock.timings.total = performance.now() - clock.t0;
-    return { image: imageFromChw(pixels, W, H), timings: clock.timings, timesteps: r1.timesteps, seed: req.seed };
+    return { image: imageFromChw(pixels, W, H), timings: clock.timings, timesteps: r1.timesteps, seed: req.seed, latents };
   } finally {
     context.dispose();
   }

@@ -1,0 +1,93 @@
+// The whole generation on the GPU path (ORT WebGPU on Dawn + our SA kernels) against the CPU
+// reference (onnxruntime-node; U-Net unsplit, or split with reference sites), on the tiny model.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPipeline } from '../models/pipeline.ts';
+import { DEFAULT_SA_PARAMS, type SaParams } from '../sa/index.ts';
+import { loadOrt } from '../gpu/ort.ts';
+import { ortWasmDir } from '../gpu/testing/node-gpu.ts';
+import { testGpuContext } from '../gpu/testing/with-gpu-device.ts';
+import { loadSdPipeline, type SdPipelineFiles } from './load-pipeline.ts';
+import { createGpuSdModel, type GpuSdModel } from './gpu-backend.ts';
+import { generateImage } from './sd-pipeline.ts';
+import { createCpuSdModel } from './testing/cpu-backend.ts';
+import { memoryFetch } from './testing/memory-fetch.ts';
+import { GenerationInterrupted, type GenerateRequest } from './engine.ts';
+
+const BASE = 'mem://tiny';
+const OFF: SaParams = { ...DEFAULT_SA_PARAMS, enabled: false };
+const STRONG: SaParams = { ...DEFAULT_SA_PARAMS, time_decay: 0, in: { ...DEFAULT_SA_PARAMS.in, strength: 9 }, out: { ...DEFAULT_SA_PARAMS.out, strength: 6, mode: '2D_MAX', k_blend: 0.5, v_blend: 0.5 } };
+const REQ: GenerateRequest = { prompt: 'a red circle', negativePrompt: '', seed: 3, steps: 2, guidance: 7.5, width: 128, height: 128, scheduler: 'euler', sa: OFF }; // 16×16 latents: at 8×8 the tiny U-Net's 1×1 bottom level makes GroupNorm ill-conditioned
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+let files: SdPipelineFiles;
+let gpu: GpuSdModel;
+
+beforeAll(async () => {
+  const mem = buildPipeline('tiny', { attention: 'torch2', dtype: 'float32', seed: 1 });
+  files = await loadSdPipeline(BASE, { fetchImpl: memoryFetch(mem, BASE) });
+  const ort = await loadOrt(ortWasmDir());
+  const { device } = await testGpuContext();
+  gpu = await createGpuSdModel(ort, device, files, 'tiny');
+});
+
+afterAll(async () => {
+  await gpu?.release();
+});
+
+describe('generateImage on the GPU path (tiny, 128×128, CFG, Euler)', () => {
+  let saOn: Float32Array;
+  let saOnPixels: Uint8ClampedArray;
+
+  // Latents start at σ_max ≈ 14.6 times unit noise and every step multiplies the U-Net's output by
+  // Δσ, so fp32 differences between ORT's WebGPU and CPU kernels (~2.5e-5 per U-Net call) grow with
+  // the latents' scale: the tolerance is relative to max |latents|, and the 8-bit images must agree.
+  it('SA off: latents equal the CPU pipeline with the unsplit U-Net ≤1e-4·max|x|; images within 1/255', async () => {
+    const cpu = await createCpuSdModel(files, { unsplit: true });
+    const ref = await generateImage(cpu, REQ);
+    await cpu.release();
+    const got = await generateImage(gpu, REQ);
+    expect(got.timesteps).toEqual(ref.timesteps);
+    const scale = Math.max(...Array.from(ref.latents!, Math.abs));
+    expect(maxAbsDiff(got.latents!, ref.latents!)).toBeLessThanOrEqual(1e-4 * scale);
+    expect(maxAbsDiff(got.image.data, ref.image.data)).toBeLessThanOrEqual(1);
+    expect(gpu.unetRunner.live).toBe(0);
+  });
+
+  it('SA on: differs from SA off and equals the CPU reference (split + reference sites) ≤1e-3', async () => {
+    const cpu = await createCpuSdModel(files);
+    const ref = await generateImage(cpu, { ...REQ, sa: STRONG });
+    const refOff = await generateImage(cpu, REQ);
+    await cpu.release();
+    const got = await generateImage(gpu, { ...REQ, sa: STRONG });
+    expect(maxAbsDiff(ref.latents!, refOff.latents!)).toBeGreaterThan(1e-2);
+    expect(maxAbsDiff(got.latents!, ref.latents!)).toBeLessThanOrEqual(1e-3);
+    saOn = got.latents!;
+    saOnPixels = got.image.data;
+  });
+
+  it('cancel during step 2 of 4 stops promptly; the next generation works and repeats pixels exactly', async () => {
+    const ac = new AbortController();
+    const t0 = performance.now();
+    let abortedAt = 0;
+    const p = generateImage(gpu, { ...REQ, steps: 4, sa: STRONG }, {
+      signal: ac.signal,
+      onProgress: (e) => {
+        if (e.stage === 'unet' && e.step === 1) {
+          ac.abort();
+          abortedAt = performance.now();
+        }
+      },
+    });
+    await expect(p).rejects.toBeInstanceOf(GenerationInterrupted);
+    expect(abortedAt).toBeGreaterThan(t0);
+    expect(gpu.unetRunner.live).toBe(0);
+    const again = await generateImage(gpu, { ...REQ, sa: STRONG });
+    expect(Array.from(again.latents!)).toEqual(Array.from(saOn));
+    expect(Buffer.from(again.image.data).equals(Buffer.from(saOnPixels))).toBe(true);
+  });
+});
