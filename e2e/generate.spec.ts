@@ -1,18 +1,41 @@
-// The whole pipeline in Chromium (WebGPU on SwiftShader) on the embedded tiny model: text encoder,
-// U-Net segments + our SA kernels, scheduler, VAE — through the worker engine.
+// The whole pipeline in Chromium (WebGPU on SwiftShader) on the embedded tiny model, through the
+// worker engine: text encoder, U-Net segments + our SA kernels, scheduler, VAE. A tiny U-Net call
+// costs 10–40 s here (per-dispatch overhead of a software GPU), so runs are 128², 2 steps.
 import { test, expect } from './fixture.ts';
 
-test('generates an image on the embedded model; same seed ⇒ same pixels', async ({ app, page }) => {
-  test.setTimeout(900_000);
-  await app.open('?v=1&w=64&h=64&st=2&s=7');
+test.setTimeout(1_200_000);
+
+test('generate: an image on the embedded model; the same seed repeats it exactly', async ({ app, page }) => {
+  await app.open('?v=1&w=128&h=128&st=2&s=7');
   expect((await app.gpuSettled()).kind).toBe('ready');
-  const outcome = await page.evaluate(() => window.__slothful!.generate());
-  const run = await page.evaluate(() => window.__slothful!.state().run);
-  expect(outcome, JSON.stringify(run)).toBe('done');
-  const r = await page.evaluate(() => window.__slothful!.lastResult());
-  expect(r).not.toBeNull();
-  expect([r!.width, r!.height]).toEqual([64, 64]);
-  expect(r!.timesteps.length).toBe(2);
-  expect(r!.meanRgba.every(Number.isFinite)).toBe(true);
+  const first = await page.evaluate(() => window.__slothful!.generate());
+  expect(first, JSON.stringify(await page.evaluate(() => window.__slothful!.state().run))).toBe('done');
+  const a = (await page.evaluate(() => window.__slothful!.lastResult()))!;
+  expect([a.width, a.height, a.seed]).toEqual([128, 128, 7]);
+  expect(a.timesteps.length).toBe(2);
+  expect(a.meanRgba.every(Number.isFinite)).toBe(true);
+  expect(a.timings.total).toBeGreaterThan(0);
   await expect(page.getByTestId('main-image')).toBeVisible();
+  expect(await page.evaluate(() => window.__slothful!.generate())).toBe('done');
+  const b = (await page.evaluate(() => window.__slothful!.lastResult()))!;
+  expect(b.meanRgba).toEqual(a.meanRgba);
+});
+
+test('compare: SA off and SA on with one seed, side by side with PSNR and SSIM', async ({ app, page }) => {
+  await app.open('?v=1&w=128&h=128&st=2&s=11&sa.time_decay=0&sa.in.strength=9&sa.out.strength=9');
+  expect((await app.gpuSettled()).kind).toBe('ready');
+  expect(await page.evaluate(() => window.__slothful!.compare())).toBe('done');
+  const shots = await page.evaluate(() => window.__slothful!.history().slice(-2));
+  expect(shots).toHaveLength(2);
+  const [off, on] = shots;
+  expect(off.seed).toBe(on.seed);
+  expect(off.meanRgba).not.toEqual(on.meanRgba);
+  const psnr = page.getByTestId('psnr');
+  await expect(psnr).toBeVisible();
+  const db = parseFloat((await psnr.textContent()) ?? '');
+  expect(db).toBeGreaterThan(5);
+  expect(db).toBeLessThan(100);
+  const ssim = parseFloat((await page.getByTestId('ssim').textContent()) ?? '');
+  expect(ssim).toBeGreaterThan(-1);
+  expect(ssim).toBeLessThan(1);
 });

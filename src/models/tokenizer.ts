@@ -3,6 +3,7 @@
 // the text encoder's vocabulary size, then <|startoftext|> and <|endoftext|> as the last two ids
 // (CLIP's 49406 / 49407 when the vocabulary has 49408 entries). Written as the files of a
 // Hugging Face `tokenizer/` folder, including a tokenizer.json that tokenizers libraries load.
+import { clipTokenizerJson } from '../pipeline/tokenizer.ts';
 
 export const BOS_TOKEN = '<|startoftext|>';
 export const EOS_TOKEN = '<|endoftext|>';
@@ -60,45 +61,12 @@ export function clipVocabulary(size: number): ClipVocabulary {
   return { vocab, merges, bosId: size - 2, eosId: size - 1 };
 }
 
-const special = (id: number, content: string) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: true, special: true });
-
 /** The files of diffusers' `tokenizer/` folder, by name. */
 export function tokenizerFiles(vocabSize: number, padToken = EOS_TOKEN): Map<string, string> {
   const v = clipVocabulary(vocabSize);
   const vocabObj = Object.fromEntries(v.vocab);
   const mergeLines = v.merges.map(([a, b]) => `${a} ${b}`);
-  const tokenizerJson = {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: [special(v.bosId, BOS_TOKEN), special(v.eosId, EOS_TOKEN)],
-    normalizer: { type: 'Sequence', normalizers: [{ type: 'NFC' }, { type: 'Replace', pattern: { Regex: '\\s+' }, content: ' ' }, { type: 'Lowercase' }] },
-    pre_tokenizer: {
-      type: 'Sequence',
-      pretokenizers: [
-        {
-          type: 'Split',
-          pattern: { Regex: "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+" },
-          behavior: 'Removed',
-          invert: true,
-        },
-        { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
-      ],
-    },
-    post_processor: { type: 'RobertaProcessing', sep: [EOS_TOKEN, v.eosId], cls: [BOS_TOKEN, v.bosId], trim_offsets: false, add_prefix_space: false },
-    decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
-    model: {
-      type: 'BPE',
-      dropout: null,
-      unk_token: EOS_TOKEN,
-      continuing_subword_prefix: '',
-      end_of_word_suffix: '</w>',
-      fuse_unk: false,
-      byte_fallback: false,
-      vocab: vocabObj,
-      merges: mergeLines,
-    },
-  };
+  const tokenizerJson = clipTokenizerJson(vocabObj, mergeLines);
   const tokenizerConfig = {
     add_prefix_space: false,
     bos_token: BOS_TOKEN,

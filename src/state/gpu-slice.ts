@@ -1,17 +1,10 @@
 // The `gpu` slice: what the GPU status panel shows (adapter report and the self-check result).
 import type { StateCreator } from 'zustand';
 import type { AppPorts } from './ports.ts';
+import type { AdapterReport } from '../gpu/device.ts';
 
-export interface AdapterInfoView {
-  vendor: string;
-  architecture: string;
-  device: string;
-  description: string;
-  isFallbackAdapter: boolean;
-  shaderF16: boolean;
-  timestampQuery: boolean;
-  limits: Record<string, number>;
-}
+/** What the panel shows of the adapter (the report acquireGpu makes). */
+export type AdapterInfoView = AdapterReport;
 
 export interface SelfCheckView {
   maxAbsError: number;

@@ -28,7 +28,8 @@ export const TEST_CATALOG: ModelCatalog = {
 
 export const TEST_ADAPTER: AdapterInfoView = {
   vendor: 'test', architecture: 'test', device: '', description: 'test adapter', isFallbackAdapter: true,
-  shaderF16: false, timestampQuery: false, limits: { maxBufferSize: 2 ** 30 },
+  shaderF16: false, timestampQuery: false,
+  limits: { maxBufferSize: 2 ** 30, maxStorageBufferBindingSize: 2 ** 30, maxComputeWorkgroupStorageSize: 32768, maxComputeInvocationsPerWorkgroup: 256, maxStorageBuffersPerShaderStage: 10 },
 };
 
 export function fakePorts(opts: FakeEngineOptions & { gpu?: GpuStatus } = {}): AppPorts & { engine: FakeEngine } {
