@@ -14,6 +14,8 @@ export const USAGE = `usage:
   cli generate --model <dir|url> --prompt TEXT --out img.png [--negative TEXT] [--seed N] [--steps N]
                [--size WxH] [--guidance G] [--scheduler ${SCHEDULERS.join('|')}]
                [--sa '<json>'|@file.json] [--preset '<URL preset query>'] [--tokenizer <dir|url>]
+  cli sweep --model <dir|url> --prompt TEXT --x 'sa.in.strength=0,4,8' [--y 'seed=1,2'] --out DIR
+            [every generate flag]: one PNG per cell and DIR/index.html
   cli unet-step --unet model.onnx [--external weights.pb] --sample s.npy --timestep t.npy|T
                 --context c.npy --out out.npy [--sites sites.json] [--sa '<json>'|@file] [--cpu]
   --sa takes SPEC_SA §2's canonical JSON; a partial object merges over the defaults (or --preset's SA).`;
@@ -48,7 +50,14 @@ export interface UnetStepArgs {
   cpu: boolean;
 }
 
-export type CliArgs = GenerateArgs | UnetStepArgs | { command: 'help' };
+export interface SweepArgs extends Omit<GenerateArgs, 'command'> {
+  command: 'sweep';
+  /** 'path=v1,v2,…' (parsed by sweep-axes.ts) */
+  x: string;
+  y?: string;
+}
+
+export type CliArgs = GenerateArgs | SweepArgs | UnetStepArgs | { command: 'help' };
 
 const GENERATE_OPTIONS = {
   model: { type: 'string' },
@@ -64,6 +73,8 @@ const GENERATE_OPTIONS = {
   sa: { type: 'string' },
   preset: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
+
+const SWEEP_OPTIONS = { ...GENERATE_OPTIONS, x: { type: 'string' }, y: { type: 'string' } } as const satisfies ParseArgsConfig['options'];
 
 const UNET_STEP_OPTIONS = {
   unet: { type: 'string' },
@@ -115,13 +126,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const args = argv[0] === '--' ? argv.slice(1) : [...argv];
   const [command, ...rest] = args;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { command: 'help' };
-  if (command === 'generate') {
-    const v = parseFlags(rest, GENERATE_OPTIONS);
+  if (command === 'generate' || command === 'sweep') {
+    const v = parseFlags(rest, command === 'sweep' ? SWEEP_OPTIONS : GENERATE_OPTIONS);
     if (v.scheduler !== undefined && !(SCHEDULERS as readonly string[]).includes(v.scheduler)) {
       throw new CliUsageError(`--scheduler must be one of ${SCHEDULERS.join(', ')}, got ${JSON.stringify(v.scheduler)}.`);
     }
-    return {
-      command,
+    const gen: GenerateArgs = {
+      command: 'generate',
       model: required(command, 'model', v.model),
       tokenizer: v.tokenizer,
       out: required(command, 'out', v.out),
@@ -135,6 +146,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       sa: v.sa,
       preset: v.preset,
     };
+    if (command === 'generate') return gen;
+    const sweep = v as { x?: string; y?: string };
+    return { ...gen, command, x: required(command, 'x', sweep.x), y: sweep.y };
   }
   if (command === 'unet-step') {
     const v = parseFlags(rest, UNET_STEP_OPTIONS);
@@ -183,7 +197,7 @@ export function modelIdOf(model: string): string {
 }
 
 /** Generation parameters: defaults ← --preset ← explicit flags ← --sa; notices from every layer. */
-export function paramSetFrom(a: GenerateArgs, readText: (path: string) => string): { set: ParamSet; notices: Notice[] } {
+export function paramSetFrom(a: GenerateArgs | SweepArgs, readText: (path: string) => string): { set: ParamSet; notices: Notice[] } {
   const notices: Notice[] = [];
   let gen: GenParams = { ...DEFAULT_GEN_PARAMS, model: modelIdOf(a.model) };
   let sa: SaParams = normalizeSaParams(undefined).params;

@@ -4,9 +4,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadSdPipeline } from '../pipeline/load-pipeline.ts';
-import { createGpuSdModel } from '../pipeline/gpu-backend.ts';
+import { createGpuSdModel, type GpuSdModel } from '../pipeline/gpu-backend.ts';
 import { generateImage } from '../pipeline/sd-pipeline.ts';
-import { generateRequestFrom } from '../state/gen-params.ts';
+import type { StageTimings } from '../pipeline/engine.ts';
+import { generateRequestFrom, type ParamSet } from '../state/gen-params.ts';
 import { encodePng, writePngParams } from '../state/png-metadata.ts';
 import { saParamsToJson, type Notice } from '../sa/index.ts';
 import { paramSetFrom, type GenerateArgs } from './args.ts';
@@ -14,29 +15,42 @@ import { fileFetch, modelBase } from './file-fetch.ts';
 import { openGpu } from './gpu.ts';
 import { ms, printNotices, type CliIo } from './io.ts';
 
+/** Reads the pipeline folder and creates every session on the CLI's device. */
+export async function loadModelOnGpu(model: string, tokenizer: string | undefined, id: string, io: CliIo): Promise<GpuSdModel> {
+  const { ctx, ort } = await openGpu(io);
+  const t0 = performance.now();
+  const files = await loadSdPipeline(modelBase(model), { fetchImpl: fileFetch(), tokenizerBase: tokenizer ? modelBase(tokenizer) : undefined, withVaeEncoder: false });
+  const tRead = performance.now() - t0;
+  const m = await createGpuSdModel(ort, ctx.device, files, id, undefined, true);
+  io.log(`model: ${model} (${m.info.attentionStyle}, ${m.info.dtype}, ${m.info.sites.length} attn1 sites); files ${ms(tRead)}, sessions ${ms(performance.now() - t0 - tRead)}`);
+  return m;
+}
+
+export function describeTimings(t: StageTimings): string {
+  return `text ${ms(t.text)}, unet ORT ${ms(t.unetOrt)}, SA sites ${ms(t.saAttention)}, vae ${ms(t.vae)}, total ${ms(t.total)} (${t.method})`;
+}
+
+/** One image for `set` as PNG bytes with the parameters embedded. */
+export async function renderPng(model: GpuSdModel, set: ParamSet, io: CliIo): Promise<{ png: Uint8Array; timings: StageTimings }> {
+  const r = await generateImage(model, generateRequestFrom(set.gen, set.sa), {
+    onProgress: (p) => p.stage === 'unet' && io.log(`  step ${p.step}/${p.total} at ${ms(p.elapsedMs)}`),
+  });
+  const png = writePngParams(await encodePng(r.image.data, r.image.width, r.image.height), set);
+  return { png, timings: r.timings };
+}
+
 export async function generateCommand(a: GenerateArgs, io: CliIo): Promise<{ notices: Notice[] }> {
   const { set, notices } = paramSetFrom(a, io.readText);
   printNotices(io, notices);
   const { gen, sa } = set;
   io.log(`params: ${gen.width}x${gen.height}, ${gen.steps} steps ${gen.scheduler}, guidance ${gen.guidance}, seed ${gen.seed}; sa ${saParamsToJson(sa)}`);
-  const { ctx, ort } = await openGpu(io);
-  const base = modelBase(a.model);
-  const t0 = performance.now();
-  const files = await loadSdPipeline(base, { fetchImpl: fileFetch(), tokenizerBase: a.tokenizer ? modelBase(a.tokenizer) : undefined, withVaeEncoder: false });
-  const tRead = performance.now() - t0;
-  const model = await createGpuSdModel(ort, ctx.device, files, gen.model, undefined, true);
-  const tSessions = performance.now() - t0 - tRead;
-  io.log(`model: ${a.model} (${model.info.attentionStyle}, ${model.info.dtype}, ${model.info.sites.length} attn1 sites); files ${ms(tRead)}, sessions ${ms(tSessions)}`);
+  const model = await loadModelOnGpu(a.model, a.tokenizer, gen.model, io);
   try {
-    const r = await generateImage(model, generateRequestFrom(gen, sa), {
-      onProgress: (p) => p.stage === 'unet' && io.log(`  step ${p.step}/${p.total} at ${ms(p.elapsedMs)}`),
-    });
-    const t = r.timings;
-    io.log(`timings: text ${ms(t.text)}, unet ORT ${ms(t.unetOrt)}, SA sites ${ms(t.saAttention)}, vae ${ms(t.vae)}, total ${ms(t.total)} (${t.method})`);
-    const png = writePngParams(await encodePng(r.image.data, r.image.width, r.image.height), set);
+    const { png, timings } = await renderPng(model, set, io);
+    io.log(`timings: ${describeTimings(timings)}`);
     mkdirSync(dirname(a.out), { recursive: true });
     writeFileSync(a.out, png);
-    io.log(`wrote ${a.out} (${r.image.width}x${r.image.height}, ${png.byteLength} bytes)`);
+    io.log(`wrote ${a.out} (${gen.width}x${gen.height}, ${png.byteLength} bytes)`);
   } finally {
     await model.release();
   }

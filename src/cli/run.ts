@@ -10,7 +10,7 @@ export async function runCli(argv: readonly string[], io: CliIo = consoleIo): Pr
       io.log(USAGE);
       return 0;
     }
-    const needsGpu = args.command === 'generate' || !args.cpu;
+    const needsGpu = args.command !== 'unet-step' || !args.cpu;
     if (needsGpu) {
       const { NoGpuAdapterError, GPU_HELP } = await import('./gpu.ts');
       const { nodeGpu } = await import('../gpu/testing/node-gpu.ts');
@@ -19,6 +19,7 @@ export async function runCli(argv: readonly string[], io: CliIo = consoleIo): Pr
       });
     }
     if (args.command === 'generate') await (await import('./generate.ts')).generateCommand(args, io);
+    else if (args.command === 'sweep') await (await import('./sweep.ts')).sweepCommand(args, io);
     else await (await import('./unet-step.ts')).unetStepCommand(args, io);
     return 0;
   } catch (e) {
