@@ -1,6 +1,6 @@
 // Benchmark: generating a full-size synthetic pipeline (default sd15 fp16, U-Net ≈1.7 GB in
 // unet/weights.pb). Reports wall time per component and peak RSS (process.resourceUsage().maxRSS).
-// npx vite-node bench/make-model.ts -- [--config sd15] [--dtype float16] [--attention torch2] [--out DIR] [--unet-only]
+// npx vite-node bench/make-model.ts -- [--config sd15] [--dtype float16] [--attention torch2] [--out DIR] [--unet-only] [--keep]
 //
 // Measured 2026-11-26 on the project machine (2 cores AMD EPYC, shared: load average 7–9 from other
 // jobs during the runs, so wall times are pessimistic; user CPU for the whole sd15 pipeline: 14 s):
@@ -23,6 +23,7 @@ const { values } = parseArgs({
     attention: { type: 'string', default: 'torch2' },
     out: { type: 'string', default: join(tmpdir(), 'slothful-bench-model') },
     'unet-only': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
   },
 });
 
@@ -47,4 +48,4 @@ for (const f of files) {
 const secs = (performance.now() - t0) / 1000;
 const rss = process.resourceUsage().maxRSS * 1024;
 console.log(`${values.config} ${values.dtype} ${values.attention}: ${mib(total)} MiB in ${secs.toFixed(1)} s, peak RSS ${mib(rss)} MiB (${cpus().length} cores, ${cpus()[0]?.model ?? '?'})`);
-await rm(values.out!, { recursive: true, force: true });
+if (!values.keep) await rm(values.out!, { recursive: true, force: true });
