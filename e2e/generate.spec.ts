@@ -1,12 +1,19 @@
 // The whole pipeline in Chromium (WebGPU on SwiftShader) on the embedded tiny model, through the
 // worker engine: text encoder, U-Net segments + our SA kernels, scheduler, VAE. A tiny U-Net call
 // costs 10–40 s here (per-dispatch overhead of a software GPU), so runs are 128², 2 steps.
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test, expect } from './fixture.ts';
+import { loadSdPipeline } from '../src/pipeline/load-pipeline.ts';
+import { createCpuSdModel } from '../src/pipeline/testing/cpu-backend.ts';
+import { generateImage } from '../src/pipeline/sd-pipeline.ts';
+import { generateRequestFrom } from '../src/state/gen-params.ts';
+import { fileFetch } from '../src/cli/file-fetch.ts';
 
 test.setTimeout(1_200_000);
 
-test('generate: an image on the embedded model; the same seed repeats it exactly', async ({ app, page }) => {
-  await app.open('?v=1&w=128&h=128&st=2&s=7');
+test('generate: an image on the embedded model equals the CPU reference (SA off, unsplit U-Net on onnxruntime-node); the same seed repeats it', async ({ app, page }) => {
+  await app.open('?v=1&w=128&h=128&st=2&s=7&sa.enabled=0');
   expect((await app.gpuSettled()).kind).toBe('ready');
   const first = await page.evaluate(() => window.__slothful!.generate());
   expect(first, JSON.stringify(await page.evaluate(() => window.__slothful!.state().run))).toBe('done');
@@ -19,6 +26,20 @@ test('generate: an image on the embedded model; the same seed repeats it exactly
   expect(await page.evaluate(() => window.__slothful!.generate())).toBe('done');
   const b = (await page.evaluate(() => window.__slothful!.lastResult()))!;
   expect(b.meanRgba).toEqual(a.meanRgba);
+
+  // The same request through the CPU reference pipeline (the model files the page loaded).
+  const latents = (await page.evaluate(() => window.__slothful!.lastLatents()))!;
+  const { gen, sa } = await page.evaluate(() => window.__slothful!.state().params);
+  const base = pathToFileURL(resolve('public/models/tiny')).href;
+  const files = await loadSdPipeline(base, { fetchImpl: fileFetch() });
+  const cpu = await createCpuSdModel(files, { unsplit: true });
+  const ref = await generateImage(cpu, generateRequestFrom(gen, sa));
+  await cpu.release();
+  const scale = Math.max(...Array.from(ref.latents!, Math.abs));
+  let max = 0;
+  for (let i = 0; i < latents.length; i++) max = Math.max(max, Math.abs(latents[i] - ref.latents![i]));
+  expect(latents.length).toBe(ref.latents!.length);
+  expect(max).toBeLessThanOrEqual(1e-4 * scale);
 });
 
 test('compare: SA off and SA on with one seed, side by side with PSNR and SSIM', async ({ app, page }) => {

@@ -44,6 +44,8 @@ export interface SlothfulTestApi {
   waitIdle: () => Promise<AppState['run']>;
   /** The image the viewer shows (the newest unless one was picked), or null. */
   lastResult: () => ResultMeta | null;
+  /** the shown result's final latents (before the VAE), for comparison with a CPU reference */
+  lastLatents: () => number[] | null;
   history: () => ResultMeta[];
   /** The stride heatmap as the panel computes it. */
   heatmap: (pass?: HeatmapPass) => HeatmapSnapshot;
@@ -99,6 +101,10 @@ export function installTestApi(store: AppStore): void {
       return r ? resultMeta(r) : null;
     },
     history: () => s().history.items.map(resultMeta),
+    lastLatents: () => {
+      const r = shownResult(s().history);
+      return r?.latents ? Array.from(r.latents) : null;
+    },
     heatmap: (pass = 'first') => {
       const st = s();
       const map = heatmapFor(st, pass, shownResult(st.history));

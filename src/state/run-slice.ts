@@ -29,6 +29,8 @@ export interface RunResult {
   params: ParamSet;
   img2img: boolean;
   createdAt: number;
+  /** final latents before the VAE, when the engine reports them (verification) */
+  latents?: Float32Array;
 }
 
 export type ModelState =
@@ -191,7 +193,7 @@ export const createRunSlice =
         if (signal.aborted) throw new DOMException('Cancelled.', 'AbortError');
         const run: RunResult = {
           id: nextId++, kind: meta.kind, label: meta.label, image: result.image, timings: result.timings,
-          timesteps: result.timesteps, seed: result.seed, params: paramSet, img2img: Boolean(init), createdAt: Date.now(),
+          timesteps: result.timesteps, seed: result.seed, params: paramSet, img2img: Boolean(init), createdAt: Date.now(), latents: result.latents,
         };
         get().addResult(run);
         return run;
