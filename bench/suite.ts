@@ -38,6 +38,7 @@ const { formatSuite } = await import('./suite-table.ts');
 const unet = await loadBenchUnet(values.model!, values.unet, values.external);
 const sizes = values.sizes!.split(',').map(Number);
 if (sizes.some((s) => !Number.isInteger(s) || s % 8 || s < 8)) throw new Error('--sizes: pixel sizes, multiples of 8, e.g. 256,512.');
+if (!(Number(values.reps) >= 1) || !(Number(values.warmup) >= 0)) throw new Error('--reps must be ≥ 1 and --warmup ≥ 0.');
 const opts = {
   sizes,
   reps: Number(values.reps),
