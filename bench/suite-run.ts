@@ -14,6 +14,7 @@ import { createRunner, runUnetOnGpu, webTensors } from '../src/cli/unet-step-gpu
 import { hostTensor, siteWindows, type UnetStepInputs } from '../src/cli/unet-inputs.ts';
 import { GpuMemoryTracker, type MemorySnapshot } from './suite-memory.ts';
 import { median } from './kernels-timing.ts';
+import { seededValues } from '../src/gpu/kernels/check.ts';
 
 export type Candidate = 'unsplit' | 'off' | 'sa';
 export const CANDIDATES: Candidate[] = ['unsplit', 'off', 'sa'];
@@ -60,23 +61,13 @@ export interface SuiteResult {
   p5: P5Result[];
 }
 
-function seeded(n: number, seed: number): Float32Array {
-  let x = seed >>> 0 || 1;
-  return Float32Array.from({ length: n }, () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 31 - 1;
-  });
-}
-
 function inputsFor(split: SplitUnet, u: UnetUnderTest, B: number, size: number, t: number): UnetStepInputs {
   const h = size / 8;
   const typeOf = (n: string) => split.graphInputs.find((g) => g.name === n)!.dataType;
   const feeds = {
-    sample: hostTensor(typeOf('sample'), seeded(B * 4 * h * h, 1), [B, 4, h, h]),
+    sample: hostTensor(typeOf('sample'), seededValues(B * 4 * h * h, 1), [B, 4, h, h]),
     timestep: hostTensor(typeOf('timestep'), new Float32Array(B).fill(t), [B]),
-    encoder_hidden_states: hostTensor(typeOf('encoder_hidden_states'), seeded(B * 77 * u.crossDim, 2), [B, 77, u.crossDim]),
+    encoder_hidden_states: hostTensor(typeOf('encoder_hidden_states'), seededValues(B * 77 * u.crossDim, 2), [B, 77, u.crossDim]),
   };
   return { feeds, B, h, w: h, t };
 }

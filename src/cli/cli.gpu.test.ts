@@ -15,21 +15,12 @@ import { PNG_SIGNATURE } from '../state/png-metadata-chunks.ts';
 import { memoryIo } from './io.ts';
 import { runCli } from './run.ts';
 import { paramSetFrom, parseCliArgs, type GenerateArgs } from './args.ts';
+import { seededValues } from '../gpu/kernels/check.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'slothful-cli-gpu-'));
 const model = join(tmp, 'tiny');
 const D = PIPELINE_CONFIGS.tiny.unet.crossAttentionDim;
 const [B, H, W] = [1, 16, 16]; // 8×8 makes tiny's GroupNorm ill-conditioned (see models/configs.ts)
-
-function seeded(n: number, seed: number): Float32Array {
-  let x = seed >>> 0 || 1;
-  return Float32Array.from({ length: n }, () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 31 - 1;
-  });
-}
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
@@ -37,8 +28,8 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-const sample = seeded(B * 4 * H * W, 3);
-const context = seeded(B * 77 * D, 4);
+const sample = seededValues(B * 4 * H * W, 3);
+const context = seededValues(B * 77 * D, 4);
 const T = 600;
 const f32 = (name: string) => readNpy(readFileSync(join(tmp, name))).data as Float32Array;
 const step = (out: string, extra: string[]) => [

@@ -11,16 +11,7 @@ import { withGpuDevice } from './testing/with-gpu-device.ts';
 import { cpuSiteKernel } from './testing/cpu-site-kernel.ts';
 import { gpuSiteKernels, UnetRunner } from './unet-runner.ts';
 import { readF32 } from './buffers.ts';
-
-function seeded(n: number, seed: number): Float32Array {
-  let x = seed >>> 0 || 1;
-  return Float32Array.from({ length: n }, () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 31 - 1;
-  });
-}
+import { seededValues } from './kernels/check.ts';
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
@@ -31,8 +22,8 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 const u = PIPELINE_CONFIGS.tiny.unet;
 const built = buildUnet(u, { attention: 'torch2', dtype: 'float32', seed: 5 });
 const [B, H, W] = [2, 16, 16];
-const sample = seeded(B * 4 * H * W, 1);
-const ctx = seeded(B * 77 * u.crossAttentionDim, 2);
+const sample = seededValues(B * 4 * H * W, 1);
+const ctx = seededValues(B * 77 * u.crossAttentionDim, 2);
 const ts = new Float32Array([500, 500]);
 const OFF: SaWindow = { active: false, reason: 'disabled', s: 0 };
 

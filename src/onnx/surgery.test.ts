@@ -5,25 +5,16 @@ import { PIPELINE_CONFIGS, type UnetConfig } from '../models/configs.ts';
 import { unpackPackedMha } from './unpack-mha.ts';
 import { decodeModel, encodeModel } from './proto.ts';
 import { splitUnet } from './surgery.ts';
+import { seededValues } from '../gpu/kernels/check.ts';
 import { createCpuSplitRunner } from './testing/cpu-split-runner.ts';
 import { DEFAULT_SA_PARAMS, planGeneration, siteGrid, type SaParams, type SaWindow } from '../sa/index.ts';
 import type { AttentionStyle } from '../models/attention.ts';
 
-function seeded(n: number, seed: number, scale = 1): Float32Array {
-  let x = seed >>> 0 || 1;
-  return Float32Array.from({ length: n }, () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return ((x >>> 0) / 2 ** 32 - 0.5) * 2 * scale;
-  });
-}
-
 function feeds(u: UnetConfig, B: number, H: number, W: number) {
   return {
-    sample: new ortNode.Tensor('float32', seeded(B * u.inChannels * H * W, 11), [B, u.inChannels, H, W]),
+    sample: new ortNode.Tensor('float32', seededValues(B * u.inChannels * H * W, 11), [B, u.inChannels, H, W]),
     timestep: new ortNode.Tensor('float32', new Float32Array(B).fill(601), [B]),
-    encoder_hidden_states: new ortNode.Tensor('float32', seeded(B * 77 * u.crossAttentionDim, 12), [B, 77, u.crossAttentionDim]),
+    encoder_hidden_states: new ortNode.Tensor('float32', seededValues(B * 77 * u.crossAttentionDim, 12), [B, 77, u.crossAttentionDim]),
   };
 }
 
