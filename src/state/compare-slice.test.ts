@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createAppStore } from './store.ts';
-import { fakePorts } from './testing/fake-ports.ts';
+import { flush, readyStore } from './testing/test-store.ts';
 import { timingRatios } from './compare-slice.ts';
 
-const flush = async () => {
-  for (let i = 0; i < 10; i++) await Promise.resolve();
-};
-
 async function store(manual = false) {
-  const ports = fakePorts({ manual });
-  const s = createAppStore(ports);
-  await s.getState().checkGpu();
-  s.getState().setGen('width', 64);
-  s.getState().setGen('height', 64);
-  s.getState().setGen('steps', 2);
-  s.getState().setGen('seed', 77);
-  return { s, engine: ports.engine };
+  const { store: s, engine } = await readyStore({ manual }, { seed: 77 });
+  return { s, engine };
 }
 
 /** PSNR written out from its definition, independent of image-metrics.ts. */

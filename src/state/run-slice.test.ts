@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createAppStore } from './store.ts';
 import { fakePorts } from './testing/fake-ports.ts';
+import { flush, readyStore as readyStoreWith } from './testing/test-store.ts';
 import { FakeInterrupted } from './testing/fake-engine.ts';
 import { runBlocker } from './run-slice.ts';
 
-/** Lets pending promise callbacks run (the fake engine settles through microtasks). */
-const flush = async () => {
-  for (let i = 0; i < 10; i++) await Promise.resolve();
-};
-
-async function readyStore(opts: Parameters<typeof fakePorts>[0] = {}) {
-  const ports = fakePorts(opts);
-  const store = createAppStore(ports);
-  await store.getState().checkGpu();
-  store.getState().setGen('width', 64);
-  store.getState().setGen('height', 64);
-  store.getState().setGen('steps', 3);
-  return { store, engine: ports.engine };
-}
+const readyStore = (opts: Parameters<typeof fakePorts>[0] = {}) => readyStoreWith(opts, { steps: 3 });
 
 describe('run slice', () => {
   it('loads the selected model once, sends the params as the request, keeps the image in history', async () => {

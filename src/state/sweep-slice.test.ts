@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createAppStore } from './store.ts';
-import { fakePorts } from './testing/fake-ports.ts';
+import { flush, readyStore } from './testing/test-store.ts';
 import { parseSweepValues, sweepProblems } from './sweep-slice.ts';
 
-const flush = async () => {
-  for (let i = 0; i < 10; i++) await Promise.resolve();
-};
-
 async function store(manual = false) {
-  const ports = fakePorts({ manual });
-  const s = createAppStore(ports);
-  await s.getState().checkGpu();
-  s.getState().setGen('width', 64);
-  s.getState().setGen('height', 64);
-  s.getState().setGen('steps', 2);
-  return { s, engine: ports.engine };
+  const { store: s, engine } = await readyStore({ manual }, {});
+  return { s, engine };
 }
 
 describe('sweep slice', () => {
