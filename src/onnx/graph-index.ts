@@ -1,6 +1,6 @@
 // Index of an ONNX graph for analysis: who produces and who consumes each tensor, a topological
 // order, and a small element-type inference (enough to tell float activations from int64 shapes).
-import { DataType, type GraphProto, type NodeProto } from './proto.ts';
+import { DataType, type GraphProto, type NodeProto, type TensorProto } from './proto.ts';
 
 export class GraphIndex {
   readonly nodes: NodeProto[];
@@ -9,6 +9,7 @@ export class GraphIndex {
   /** tensor name → indices of nodes consuming it */
   readonly consumers = new Map<string, number[]>();
   readonly initializers: Set<string>;
+  private readonly initByName: Map<string, TensorProto>;
   readonly inputs: Set<string>;
   readonly outputs: Set<string>;
   private typeCache = new Map<string, DataType | undefined>();
@@ -18,7 +19,8 @@ export class GraphIndex {
 
   constructor(readonly graph: GraphProto) {
     this.nodes = graph.node;
-    this.initializers = new Set(graph.initializer.map((t) => t.name));
+    this.initByName = new Map(graph.initializer.map((t) => [t.name, t]));
+    this.initializers = new Set(this.initByName.keys());
     this.inputs = new Set(graph.input.map((v) => v.name).filter((n) => !this.initializers.has(n)));
     this.outputs = new Set(graph.output.map((v) => v.name));
     for (const v of [...graph.valueInfo, ...graph.output, ...graph.input]) {
@@ -105,7 +107,7 @@ export class GraphIndex {
 
   /** Values of a constant int64 tensor (initializer or Constant node), if it is one. */
   constInts(t: string): number[] | undefined {
-    const init = this.graph.initializer.find((x) => x.name === t);
+    const init = this.initByName.get(t);
     const p = this.producer.get(t);
     const n = p === undefined ? undefined : this.nodes[p];
     const tp = init ?? (n?.opType === 'Constant' ? n.attribute.find((a) => a.name === 'value')?.t : undefined);
@@ -136,7 +138,7 @@ export class GraphIndex {
   }
 
   private constLengthSimple(t: string): number | undefined {
-    const init = this.graph.initializer.find((x) => x.name === t);
+    const init = this.initByName.get(t);
     if (init) return init.dims.length === 1 ? Number(init.dims[0]) : undefined;
     const p = this.producer.get(t);
     const n = p === undefined ? undefined : this.nodes[p];

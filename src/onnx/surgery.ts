@@ -142,14 +142,15 @@ export function splitUnet(modelBytes: Uint8Array, opts: SplitOptions = {}): Spli
   segNodes.forEach((nodes, j) => nodes.forEach((n) => !isConst(n) && n.output.forEach((o) => o && producedIn.set(o, j))));
   const lastUse = new Map<string, number>();
   const markRead = (t: string, step: number) => lastUse.set(t, Math.max(lastUse.get(t) ?? -1, step));
-  const readers: Map<string, number[]>[] = segNodes.map(() => new Map());
+  /** per segment: the tensors it reads that another segment, a site or the caller produces */
+  const readers: Set<string>[] = segNodes.map(() => new Set());
   segNodes.forEach((nodes, j) =>
     nodes.forEach((n) =>
       n.input.forEach((x) => {
         if (!x || idx.initializers.has(x) || constByOutput.has(x)) return;
         markRead(x, 2 * j);
         const p = producedIn.get(x);
-        if (p !== j) readers[j].set(x, []);
+        if (p !== j) readers[j].add(x);
       }),
     ),
   );
@@ -161,19 +162,18 @@ export function splitUnet(modelBytes: Uint8Array, opts: SplitOptions = {}): Spli
     if (ty === undefined) throw new UnetStructureError(`Cannot infer the element type of ${t}, which crosses a segment boundary.`);
     return ty;
   };
-  const bytesSeen = modelBytes;
   const inlineBelow = opts.inlineBelowBytes ?? 1024;
   const externalData: ExternalBlob[] = [{ path: ORIGINAL_MODEL_LOCATION, data: modelBytes }, ...(opts.externalData ?? [])];
   const initByName = new Map(model.graph!.initializer.map((t) => [t.name, t]));
 
   const segments: UnetSegment[] = segNodes.map((nodes, j) => {
     const produced = new Set(nodes.flatMap((n) => n.output));
-    const inputs = [...readers[j].keys()].map((name) => ({ name, dataType: typeOf(name) }));
+    const inputs = [...readers[j]].map((name) => ({ name, dataType: typeOf(name) }));
     const outputs = [...produced]
       .filter((t) => t && (lastUse.get(t) ?? -1) > 2 * j && producedIn.get(t) === j)
       .map((name) => ({ name, dataType: typeOf(name) }));
     const inits = [...new Set(nodes.flatMap((n) => n.input).filter((x) => initByName.has(x)))].map((name) =>
-      segmentInitializer(initByName.get(name)!, loaded, bytesSeen, inlineBelow),
+      segmentInitializer(initByName.get(name)!, loaded, modelBytes, inlineBelow),
     );
     const sub: ModelProto = create(ModelProtoSchema, {
       irVersion: model.irVersion,

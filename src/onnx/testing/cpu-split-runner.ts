@@ -2,7 +2,7 @@
 // the exact reference the GPU pipeline is compared with (tests and `unet-step` verification).
 import * as ortNode from 'onnxruntime-node';
 import type { SaWindow } from '../../sa/schedule.ts';
-import { siteReference } from './site-reference.ts';
+import { siteReference } from '../../gpu/kernels/reference.ts';
 import { fromHalf, toHalf } from '../float16.ts';
 import { projectionWeight, type AttnSite } from '../sites.ts';
 import type { SplitUnet } from '../surgery.ts';
@@ -43,7 +43,8 @@ export async function createCpuSplitRunner(split: SplitUnet): Promise<CpuSplitRu
         const { window, h, w } = windowOf(site, N);
         const half = nT.type === 'float16';
         const n = half ? fromHalf(nT.data as Uint16Array) : (nT.data as Float32Array);
-        const o = siteReference(n, { B, h, w, C, heads: site.heads }, weights[site.index], window);
+        const W = weights[site.index];
+        const o = siteReference(n, B, h, w, C, site.heads, W.q, W.k, W.v, window);
         live.set(site.output, half ? new ortNode.Tensor('float16', toHalf(o), [B, N, C]) : new ortNode.Tensor('float32', o, [B, N, C]));
       }
       return Object.fromEntries(split.graphOutputs.map((o) => [o, live.get(o)!]));
