@@ -1,7 +1,42 @@
-// Vite config: React app; onnxruntime-web's wasm is copied to our own origin (see src/gpu/ort.ts).
+// Vite config: React app; onnxruntime-web's wasm is copied to our own origin (see src/gpu/ort.ts);
+// the security headers (docs/security.md) are sent by `vite preview` and the dev server alike, and
+// public/_headers carries the same preview policy to static hosts (an e2e test keeps them equal).
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { ortAssets, ortNonBundledEntry } from './scripts/vite-ort-assets.ts';
+
+/** Where models may be downloaded from: the registry's Hugging Face repos and the CDNs they redirect to. */
+export const MODEL_HOSTS = ['https://huggingface.co', 'https://*.huggingface.co', 'https://*.hf.co'];
+
+/** The app's Content-Security-Policy; `dev` adds what Vite's dev server injects (inline React Refresh preamble and styles, HMR socket). */
+export function contentSecurityPolicy(dev = false): string {
+  const d: Record<string, string[]> = {
+    'default-src': ["'self'"],
+    'script-src': ["'self'", "'wasm-unsafe-eval'", ...(dev ? ["'unsafe-inline'"] : [])],
+    'worker-src': ["'self'"],
+    'connect-src': ["'self'", ...MODEL_HOSTS, ...(dev ? ['ws:'] : [])],
+    'img-src': ["'self'", 'blob:', 'data:'],
+    'style-src': ["'self'", ...(dev ? ["'unsafe-inline'"] : [])],
+    'font-src': ["'self'"],
+    'object-src': ["'none'"],
+    'base-uri': ["'none'"],
+    'form-action': ["'none'"],
+    'frame-ancestors': ["'none'"],
+  };
+  return Object.entries(d)
+    .map(([k, v]) => `${k} ${v.join(' ')}`)
+    .join('; ');
+}
+
+export function securityHeaders(dev = false): Record<string, string> {
+  return {
+    'Content-Security-Policy': contentSecurityPolicy(dev),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
+  };
+}
 
 export default defineConfig({
   plugins: [react(), ortAssets()],
@@ -10,6 +45,6 @@ export default defineConfig({
   resolve: { alias: [{ find: /^onnxruntime-web\/webgpu$/, replacement: ortNonBundledEntry() }] },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 2048 },
-  server: { host: '127.0.0.1' },
-  preview: { host: '127.0.0.1' },
+  server: { host: '127.0.0.1', headers: securityHeaders(true) },
+  preview: { host: '127.0.0.1', headers: securityHeaders() },
 });
