@@ -39,6 +39,12 @@ export type ModelState =
   | { kind: 'ready'; key: string; info: ModelInfo }
   | { kind: 'error'; key: string; error: AppError };
 
+/** A model the engine holds: it stays loaded when loading another one fails or is cancelled. */
+export interface LoadedModel {
+  key: string;
+  info: ModelInfo;
+}
+
 export interface RunState {
   /** the job in flight (null: idle) */
   job: JobKind | null;
@@ -60,7 +66,10 @@ export interface RunSlice {
   catalog: ModelCatalog;
   /** the engine's timestep schedule (optional port), for the heatmap */
   timestepsFor: AppPorts['timestepsFor'] | null;
+  /** the selected model's state */
   model: ModelState;
+  /** what the engine holds (null: nothing yet); survives a failed load of another model */
+  loadedModel: LoadedModel | null;
   /** base URL used when the model is 'custom' */
   customBase: string;
   /** img2img init image (null: txt2img) */
@@ -147,8 +156,11 @@ export const createRunSlice =
     let loading: { key: string; promise: Promise<ModelInfo> } | null = null;
 
     const ensureModel = (signal: AbortSignal, resolved: ResolvedModel): Promise<ModelInfo> => {
-      const m = get().model;
-      if (m.kind === 'ready' && m.key === resolved.key) return Promise.resolve(m.info);
+      const held = get().loadedModel;
+      if (held?.key === resolved.key) {
+        set({ model: { kind: 'ready', ...held } });
+        return Promise.resolve(held.info);
+      }
       if (loading?.key === resolved.key) return loading.promise;
       const promise = loadInto(signal, resolved).finally(() => (loading = null));
       loading = { key: resolved.key, promise };
@@ -164,9 +176,10 @@ export const createRunSlice =
           onProgress: (p) => set((s) => ({ model: { kind: 'loading', key, progress: p }, run: { ...s.run, progress: p } })),
         });
         if (signal.aborted) throw new DOMException('Loading was cancelled.', 'AbortError');
-        set({ model: { kind: 'ready', key, info } });
+        set({ model: { kind: 'ready', key, info }, loadedModel: { key, info } });
         return info;
       } catch (e) {
+        // The engine builds a new pipeline before it drops the old one: `loadedModel` is still usable.
         set({ model: isInterruption(e) || signal.aborted ? { kind: 'none' } : { kind: 'error', key, error: describeError(e) } });
         throw e;
       }
@@ -227,13 +240,15 @@ export const createRunSlice =
       catalog: ports.models,
       timestepsFor: ports.timestepsFor ?? null,
       model: { kind: 'none' },
+      loadedModel: null,
       customBase: '',
       initImage: null,
       run: IDLE_RUN,
       setCustomBase: (base) => set({ customBase: base }),
       selectModel: (id) => {
-        const { setGen } = get();
+        const { setGen, loadedModel } = get();
         setGen('model', id);
+        if (loadedModel?.key === id) set({ model: { kind: 'ready', ...loadedModel } });
         const entry = get().catalog.entries.find((e) => e.id === id);
         if (!entry) return;
         const d = entry.defaults;

@@ -17,6 +17,7 @@ function mib(bytes: number): string {
 
 function ModelStatus() {
   const model = useApp((s) => s.model);
+  const held = useApp((s) => s.loadedModel?.key);
   const job = useApp((s) => s.run.job);
   const loadModel = useApp((s) => s.loadModel);
   if (model.kind === 'loading') {
@@ -33,7 +34,17 @@ function ModelStatus() {
           Loaded: {model.info.sites.length} self-attention sites, {model.info.dtype}, attention {model.info.attentionStyle}
         </span>
       )}
-      {model.kind === 'error' && <span className="bad">Load failed: {model.error.message}</span>}
+      {model.kind === 'error' && (
+        <span className="bad" data-testid="model-load-error">
+          Load failed ({model.error.kind ?? model.error.name}): {model.error.message}
+        </span>
+      )}
+      {model.kind === 'error' && held && (
+        <span className="muted" data-testid="model-still-loaded">
+          {' '}
+          Still loaded: {held} — select it to keep generating.
+        </span>
+      )}
       {model.kind !== 'ready' && (
         <button type="button" className="small" disabled={job !== null} onClick={() => void loadModel()}>
           Load now

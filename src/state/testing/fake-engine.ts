@@ -26,6 +26,10 @@ export interface FakeEngineOptions {
   stepMs?: number;
   /** make load() fail with this error */
   loadError?: Error;
+  /** make load() of some sources fail (checked after loadError) */
+  loadErrorFor?: (source: ModelSource) => Error | undefined;
+  /** how long load() takes (default: a microtask) */
+  loadMs?: number;
   info?: Partial<ModelInfo>;
 }
 
@@ -36,6 +40,9 @@ export interface FakeEngine extends Engine {
   inFlight: number;
   /** the most generate() calls that were ever in flight at once */
   maxInFlight: number;
+  /** load() and generate() calls in flight now, and the most ever at once (the device does one) */
+  callsInFlight: number;
+  maxCallsInFlight: number;
   pending: PendingCall[];
   /** resolve the oldest pending generate() */
   settle: () => void;
@@ -95,18 +102,30 @@ export function createFakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
     ...opts.info,
   };
 
+  const enter = () => {
+    engine.callsInFlight++;
+    engine.maxCallsInFlight = Math.max(engine.maxCallsInFlight, engine.callsInFlight);
+  };
   const engine: FakeEngine = {
-    loads: [], requests: [], interrupts: 0, inFlight: 0, maxInFlight: 0, pending: [],
+    loads: [], requests: [], interrupts: 0, inFlight: 0, maxInFlight: 0, callsInFlight: 0, maxCallsInFlight: 0, pending: [],
     async load(source: ModelSource, call?: CallOptions) {
       engine.loads.push(source);
-      call?.onProgress?.({ stage: 'load', step: 1, total: 1, elapsedMs: 1, file: 'unet/model.onnx', loaded: 1, bytes: 1 });
-      if (opts.loadError) throw opts.loadError;
-      return { ...info, id: source.id, base: source.base };
+      enter();
+      try {
+        call?.onProgress?.({ stage: 'load', step: 1, total: 1, elapsedMs: 1, file: 'unet/model.onnx', loaded: 1, bytes: 1 });
+        if (opts.loadMs) await wait(opts.loadMs);
+        const error = opts.loadError ?? opts.loadErrorFor?.(source);
+        if (error) throw error;
+        return { ...info, id: source.id, base: source.base };
+      } finally {
+        engine.callsInFlight--;
+      }
     },
     async generate(req: GenerateRequest, call?: CallOptions): Promise<GenerateResult> {
       engine.requests.push(req);
       engine.inFlight++;
       engine.maxInFlight = Math.max(engine.maxInFlight, engine.inFlight);
+      enter();
       try {
         await new Promise<void>((resolve, reject) => {
           const entry: PendingCall = { req, resolve, reject };
@@ -131,6 +150,7 @@ export function createFakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
         return { image: fakeImage(req), timings: fakeTimings(req), timesteps: fakeTimesteps(req), seed: req.seed };
       } finally {
         engine.inFlight--;
+        engine.callsInFlight--;
         interruptCurrent = null;
       }
     },
