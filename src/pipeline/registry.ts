@@ -26,15 +26,27 @@ export interface ModelEntry {
   defaults: { scheduler: SchedulerName; steps: number; guidance: number; width: number; height: number };
   /** 1 step, no CFG, timestep 999 */
   turbo?: boolean;
+  /** a file in the model folder listing the words the model knows (the UI's prompt helper) */
+  vocabularyFile?: string;
   notes: string;
 }
 
 const HF = 'https://huggingface.co';
 const CLIP_TOKENIZER = `${HF}/Xenova/clip-vit-base-patch16/resolve/main`;
 
-export const EMBEDDED_MODEL_ID = 'tiny';
+export const EMBEDDED_MODEL_ID = 'toy';
 
 export const MODEL_REGISTRY: readonly ModelEntry[] = [
+  {
+    id: 'toy',
+    label: 'Embedded toy (trained here on synthetic shapes)',
+    base: 'models/toy',
+    approxDownloadMB: 5,
+    needs: { shaderF16: false },
+    defaults: { scheduler: 'dpmpp-2m-karras', steps: 12, guidance: 6, width: 128, height: 128 },
+    vocabularyFile: 'slothful_toy.json',
+    notes: 'A tiny latent diffusion model trained on one CPU core (scripts/toy-model): it draws a circle, square or triangle in one of 6 colours on a white, black or gray background, at 128×128. The prompt helper lists the words it knows.',
+  },
   {
     id: 'tiny',
     label: 'Embedded tiny (synthetic, random weights)',
@@ -100,9 +112,21 @@ export function refusalReason(entry: ModelEntry, caps: AdapterCaps): string | un
   return undefined;
 }
 
+/**
+ * Exported SD U-Nets halve the latent three times and double it back with fixed ×2 upsamplers
+ * (the traced graph has no `upsample_size`), so each side must be a multiple of 8·2³ = 64 pixels:
+ * at 72×136 the tiny U-Net fails in /up_blocks.1/Concat (5 vs 6 rows) on ORT.
+ */
+export const SD_SIZE_MULTIPLE = 64;
+
+const nearest = (x: number) => Math.max(SD_SIZE_MULTIPLE, Math.round(x / SD_SIZE_MULTIPLE) * SD_SIZE_MULTIPLE);
+
 /** Why a size cannot be used with this model (undefined: it can). */
 export function sizeRefusal(entry: ModelEntry, width: number, height: number): string | undefined {
   if (width % 8 || height % 8) return `Width and height must be multiples of 8 (got ${width}×${height}).`;
+  if (width % SD_SIZE_MULTIPLE || height % SD_SIZE_MULTIPLE) {
+    return `Width and height must be multiples of ${SD_SIZE_MULTIPLE} for a Stable Diffusion U-Net (it halves the latent three times and doubles it back); ${width}×${height} is not — try ${nearest(width)}×${nearest(height)}.`;
+  }
   const f = entry.needs.fixedSize;
   if (f && (f.width !== width || f.height !== height)) return `${entry.label} was exported for ${f.width}×${f.height} only.`;
   return undefined;

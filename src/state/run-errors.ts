@@ -33,6 +33,9 @@ const LOAD_HINTS: Record<string, string> = {
   aborted: 'Loading was cancelled.',
 };
 
+/** Errors that mean a model file is not what the pipeline needs: shown as a load error of kind 'format'. */
+const FORMAT_ERRORS = new Set(['UnetStructureError', 'ModelFormatError', 'NpyFormatError']);
+
 const HINTS: Record<string, string> = {
   WebGPUUnavailableError: 'Use a browser with WebGPU (Chrome or Edge 113+, Safari 26+, Firefox 141+ on Windows), or start Chromium with --enable-unsafe-webgpu.',
   EngineNotLoadedError: 'Load a model first (Generate loads the selected one).',
@@ -46,9 +49,9 @@ export function describeError(e: unknown): AppError {
   if (e instanceof Error || (typeof e === 'object' && e !== null && 'message' in e)) {
     const err = e as { name?: unknown; message?: unknown; kind?: unknown };
     const name = typeof err.name === 'string' && err.name ? err.name : 'Error';
-    const kind = typeof err.kind === 'string' ? err.kind : undefined;
+    const kind = typeof err.kind === 'string' ? err.kind : FORMAT_ERRORS.has(name) ? 'format' : undefined;
     const message = typeof err.message === 'string' && err.message ? err.message : 'Unknown error';
-    const hint = name === 'ModelLoadError' && kind ? LOAD_HINTS[kind] : HINTS[name];
+    const hint = (name === 'ModelLoadError' || FORMAT_ERRORS.has(name)) && kind ? LOAD_HINTS[kind] : HINTS[name];
     return { name, message, ...(kind ? { kind } : {}), ...(hint ? { hint } : {}) };
   }
   return { name: 'Error', message: String(e) };

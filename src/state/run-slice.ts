@@ -110,6 +110,11 @@ export function resolveModel(gen: GenParams, customBase: string, catalog: ModelC
   return { key: entry.id, source, entry };
 }
 
+function customEntry(base: string, gen: GenParams): ModelEntry {
+  const defaults = { scheduler: gen.scheduler, steps: gen.steps, guidance: gen.guidance, width: gen.width, height: gen.height };
+  return { id: 'custom', label: 'The custom model', base, approxDownloadMB: 0, needs: { shaderF16: false }, defaults, notes: '' };
+}
+
 /** The adapter's capabilities once the GPU check has run (undefined before). */
 export function adapterCaps(s: Pick<AppState, 'gpu'>): AdapterCaps | undefined {
   if (s.gpu.kind !== 'ready') return undefined;
@@ -131,15 +136,15 @@ export function runBlocker(s: Pick<AppState, 'gpu' | 'params' | 'customBase' | '
   } catch (e) {
     return describeError(e);
   }
-  const entry = resolved.entry;
-  if (!entry) return undefined;
+  // a custom model is checked against the size rules of any SD U-Net
+  const entry = resolved.entry ?? customEntry(resolved.source.base, set.gen);
   const caps = adapterCaps(s);
-  const refusal = caps && s.catalog.refusalReason(entry, caps);
+  const refusal = resolved.entry && caps && s.catalog.refusalReason(entry, caps);
   if (refusal) return { name: 'ModelRefused', message: refusal, hint: 'Pick a model marked as able to run on this GPU.' };
   const sizes = [set.gen, ...(set.gen.hires.enabled ? [hiresSize(set.gen)] : [])];
   for (const { width, height } of sizes) {
     const why = s.catalog.sizeRefusal(entry, width, height);
-    if (why) return { name: 'SizeRefused', message: why, hint: `Use ${entry.defaults.width}×${entry.defaults.height} with this model.` };
+    if (why) return { name: 'SizeRefused', message: why, hint: resolved.entry ? `Use ${entry.defaults.width}×${entry.defaults.height} with this model.` : 'Pick a size the message suggests.' };
   }
   return undefined;
 }

@@ -15,8 +15,15 @@ function mib(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MiB`;
 }
 
-function ModelStatus() {
+/** The selected model's state; a model that is not the selected one counts as not loaded. */
+function useSelectedModelState() {
   const model = useApp((s) => s.model);
+  const key = useApp((s) => (s.params.gen.model === CUSTOM ? `custom:${s.customBase.trim()}` : s.params.gen.model));
+  return model.kind === 'none' || model.key === key ? model : ({ kind: 'none' } as const);
+}
+
+function ModelStatus() {
+  const model = useSelectedModelState();
   const held = useApp((s) => s.loadedModel?.key);
   const job = useApp((s) => s.run.job);
   const loadModel = useApp((s) => s.loadModel);

@@ -17,6 +17,8 @@ const STAGE: Record<Progress['stage'], string> = {
 /** Plain headings for the errors the engine and the run slice raise (else the error's name). */
 const ERROR_TITLES: Record<string, string> = {
   ModelLoadError: 'Could not load the model',
+  UnetStructureError: 'Not a Stable Diffusion U-Net',
+  ModelFormatError: 'Could not read the model file',
   WebGPUUnavailableError: 'WebGPU is not available',
   EngineUnavailableError: 'The engine is not available',
   EngineNotLoadedError: 'No model is loaded',
