@@ -1,0 +1,185 @@
+#!/usr/bin/python3
+"""Trains the Slothful toy model on one CPU thread: autoencoder → latents → U-Net + text encoder.
+
+Reproducible from the seed and the step counts (no time budgets): run
+    /usr/bin/python3 scripts/toy-model/train.py --seed 0 --out /tmp/toy-run
+Stages (each saves a checkpoint in --out, so later stages can be re-run with --resume-ae):
+  1. autoencoder on 64x64 crops (aligned to 8) of fresh scenes; L1 + MSE + a tiny latent L2 penalty
+  2. encode --n-latents scenes; scaling_factor = 1 / std of the latents (SD's convention)
+  3. U-Net (eps prediction, SD's scaled_linear schedule, min-SNR-5 weights) + text encoder jointly,
+     10% caption dropout (empty caption) for classifier-free guidance; EMA weights are what is exported.
+"""
+import argparse
+import copy
+import json
+import math
+import os
+import platform
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+import diffusion as D
+import models as M
+import scenes as S
+from toy_tokenizer import ToyTokenizer
+
+torch.set_num_threads(1)
+T0 = time.time()
+
+
+def log(msg: str) -> None:
+    print(f"[{time.time() - T0:7.1f}s] {msg}", flush=True)
+
+
+def to_tensor(imgs: np.ndarray) -> torch.Tensor:
+    """uint8 [B, H, W, 3] → float [B, 3, H, W] in [-1, 1]."""
+    return torch.from_numpy(imgs).permute(0, 3, 1, 2).float() / 127.5 - 1.0
+
+
+def lr_at(step: int, total: int, peak: float, warmup: int) -> float:
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(total - warmup, 1))))
+
+
+def ae_batch(rng: np.random.Generator, batch: int, crop: int) -> torch.Tensor:
+    """Crops of fresh scenes, origin a multiple of 8, mostly around an object."""
+    out = np.empty((batch, crop, crop, 3), np.uint8)
+    for i in range(batch):
+        scene = S.random_scene(rng)
+        img = S.render(scene)
+        obj = scene.objects[rng.integers(len(scene.objects))]
+        ox = int(np.clip(obj.cx - crop / 2 + rng.uniform(-crop / 3, crop / 3), 0, S.SIZE - crop)) // 8 * 8
+        oy = int(np.clip(obj.cy - crop / 2 + rng.uniform(-crop / 3, crop / 3), 0, S.SIZE - crop)) // 8 * 8
+        out[i] = img[oy:oy + crop, ox:ox + crop]
+    return to_tensor(out)
+
+
+def train_ae(args, rng: np.random.Generator):
+    enc, dec = M.Encoder(), M.Decoder()
+    params = list(enc.parameters()) + list(dec.parameters())
+    opt = torch.optim.Adam(params, lr=args.ae_lr)
+    for step in range(args.ae_steps):
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, args.ae_steps, args.ae_lr, 50)
+        x = ae_batch(rng, args.ae_batch, 64)  # x: [B, 3, 64, 64]
+        z = enc(x)  # z: [B, 4, 8, 8]
+        y = dec(z)
+        rec_l1, rec_l2 = (y - x).abs().mean(), (y - x).pow(2).mean()
+        loss = rec_l1 + rec_l2 + args.latent_penalty * z.pow(2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if step % 50 == 0 or step == args.ae_steps - 1:
+            log(f"ae step {step} l1 {rec_l1.item():.4f} mse {rec_l2.item():.5f} z_std {z.std().item():.3f}")
+    return enc.eval(), dec.eval()
+
+
+@torch.no_grad()
+def encode_dataset(args, enc, tok: ToyTokenizer, rng: np.random.Generator):
+    latents, ids, kinds = [], [], []
+    for start in range(0, args.n_latents, 64):
+        n = min(64, args.n_latents - start)
+        batch = [S.random_scene(rng) for _ in range(n)]
+        latents.append(enc(to_tensor(np.stack([S.render(s) for s in batch]))))
+        ids += [tok.encode(s.caption) for s in batch]
+        kinds += [s.kind for s in batch]
+    return torch.cat(latents), torch.tensor(ids, dtype=torch.int64), kinds
+
+
+def ema_update(ema, model, decay: float) -> None:
+    with torch.no_grad():
+        for pe, p in zip(ema.parameters(), model.parameters()):
+            pe.mul_(decay).add_(p, alpha=1 - decay)
+
+
+def train_unet(args, latents, ids, tok: ToyTokenizer, gen: torch.Generator):
+    unet, text = M.UNet2DConditionModel(M.UNET_CONFIG), M.TextEncoder(len(tok.vocab))
+    ema_unet, ema_text = copy.deepcopy(unet), copy.deepcopy(text)
+    params = list(unet.parameters()) + list(text.parameters())
+    opt = torch.optim.AdamW(params, lr=args.unet_lr, weight_decay=0.01)
+    empty = torch.tensor(tok.encode(""), dtype=torch.int64)
+    n = latents.shape[0]
+    for step in range(args.unet_steps):
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, args.unet_steps, args.unet_lr, 100)
+        idx = torch.randint(0, n, (args.unet_batch,), generator=gen)
+        x0 = latents[idx]  # x0: [B, 4, 16, 16], already × scaling_factor
+        cond = ids[idx].clone()
+        drop = torch.rand(args.unet_batch, generator=gen) < args.caption_dropout
+        cond[drop] = empty
+        t = torch.randint(0, D.T, (args.unet_batch,), generator=gen)
+        noise = torch.randn(x0.shape, generator=gen)
+        eps = unet(D.add_noise(x0, noise, t), t.float(), text(cond))
+        per = (eps - noise).pow(2).mean(dim=(1, 2, 3))
+        loss = (per * D.min_snr_weight(t)).mean()
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        decay = min(args.ema, (1 + step) / (10 + step))
+        ema_update(ema_unet, unet, decay)
+        ema_update(ema_text, text, decay)
+        if step % 50 == 0 or step == args.unet_steps - 1:
+            log(f"unet step {step} loss {loss.item():.4f} mse {per.mean().item():.4f}")
+        if (step + 1) % args.save_every == 0 or step == args.unet_steps - 1:
+            save_unet(args, ema_unet, ema_text, step + 1)
+    return ema_unet, ema_text
+
+
+def save_unet(args, unet, text, step: int) -> None:
+    path = os.path.join(args.out, "unet_text.pt")
+    torch.save({"unet": unet.state_dict(), "text": text.state_dict(), "step": step}, path + ".tmp")
+    os.replace(path + ".tmp", path)
+    log(f"saved EMA U-Net + text encoder at step {step} → {path}")
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default="/tmp/toy-run")
+    p.add_argument("--ae-steps", type=int, default=700)
+    p.add_argument("--ae-batch", type=int, default=16)
+    p.add_argument("--ae-lr", type=float, default=1.5e-3)
+    p.add_argument("--latent-penalty", type=float, default=1e-4)
+    p.add_argument("--resume-ae", action="store_true", help="reuse --out/ae.pt and latents.pt")
+    p.add_argument("--n-latents", type=int, default=8000)
+    p.add_argument("--unet-steps", type=int, default=1200)
+    p.add_argument("--unet-batch", type=int, default=32)
+    p.add_argument("--unet-lr", type=float, default=1e-3)
+    p.add_argument("--caption-dropout", type=float, default=0.1)
+    p.add_argument("--ema", type=float, default=0.995)
+    p.add_argument("--save-every", type=int, default=200)
+    args = p.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    log(f"args {json.dumps(vars(args))}")
+    log(f"torch {torch.__version__} numpy {np.__version__} python {platform.python_version()} threads {torch.get_num_threads()}")
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    gen = torch.Generator().manual_seed(args.seed + 1)
+    M.Attention.scores_by_bmm = True  # torch 1.13 CPU baddbmm(beta=0) can leak NaN (see tiny_unet.py)
+    tok = ToyTokenizer(S.scene_words())
+    ae_path, lat_path = os.path.join(args.out, "ae.pt"), os.path.join(args.out, "latents.pt")
+    if args.resume_ae:
+        ae = torch.load(ae_path)
+        lat = torch.load(lat_path)
+        log(f"resumed autoencoder and {lat['latents'].shape[0]} latents from {args.out}")
+    else:
+        enc, dec = train_ae(args, rng)
+        latents, ids, kinds = encode_dataset(args, enc, tok, rng)
+        scaling = 1.0 / latents.std().item()
+        ae = {"encoder": enc.state_dict(), "decoder": dec.state_dict(), "scaling_factor": scaling}
+        lat = {"latents": latents, "ids": ids, "kinds": kinds}
+        torch.save(ae, ae_path)
+        torch.save(lat, lat_path)
+        log(f"encoded {latents.shape[0]} scenes; latent mean {latents.mean().item():.4f} std "
+            f"{latents.std().item():.4f} → scaling_factor {scaling:.5f}")
+    train_unet(args, lat["latents"] * ae["scaling_factor"], lat["ids"], tok, gen)
+    log("done")
+
+
+if __name__ == "__main__":
+    main()
