@@ -88,24 +88,31 @@ const value = fc.oneof(
   fc.constantFrom('', '-5', '1e9', '-1e9', 'NaN', 'Infinity', '-0', '0x10', ' 12', '12 ', '1,5', '.5', '5.', '+3', '1e400', '4294967296', '2D_MAX', '2d_max', 'euler', 'EULER', '1', '0', 'true', 'false', 'yes', '%ZZ', '<script>alert(1)</script>', 'a\r\nb', '\u0000'),
   fc.string({ unit: 'grapheme-ascii', minLength: 1990, maxLength: 5000 }),
 );
+// oversized: a 100 kB value (a link pasted from elsewhere, a prompt far over its limit), raw or encoded
+const hugeValue = fc.tuple(fc.constantFrom('x', '<b>', '%', '9', '1.5e', 'ÿ', '😀', '&v=1'), fc.integer({ min: 0, max: 9 })).map(([unit, k]) => unit.repeat(Math.ceil(100_000 / unit.length) + k));
+const hugePair = fc.tuple(key, hugeValue, fc.boolean()).map(([k, v, encode]) => `&${encode ? `${safeEncode(k)}=${safeEncode(v)}` : `${k}=${v}`}`);
 const pair = fc.tuple(key, value, fc.boolean()).map(([k, v, encode]) => (encode ? `${safeEncode(k)}=${safeEncode(v)}` : `${k}=${v}`));
 const query = fc.tuple(
   fc.constantFrom('', '?', 'https://example.org/app/?', 'v=1&', 'v=99&'),
   fc.oneof({ arbitrary: fc.array(pair, { maxLength: 12 }).map((ps) => ps.join('&')), weight: 4 }, fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ maxLength: 200 })),
-).map(([prefix, rest]) => prefix + rest);
+  fc.option(hugePair, { nil: '', freq: 9 }),
+).map(([prefix, rest, huge]) => prefix + rest + huge);
 
 describe('decodeUrlPreset fuzz', () => {
-  it('1,000 malformed queries: no exception, valid output, every change reported', () => {
+  it('1,000 malformed queries (about 100 of them ≥ 100 kB): no exception, valid output, every change reported', () => {
     let withValueNotices = 0;
+    let oversized = 0;
     fc.assert(
       fc.property(query, (q) => {
         const { params, notices } = decodeUrlPreset(q);
         expect(audit(q, params, notices)).toEqual([]);
         if (notices.some((n) => !/not a parameter|more than once|version/.test(n.message))) withValueNotices++;
+        if (q.length >= 100_000) oversized++;
       }),
-      { numRuns: 1000 },
+      { numRuns: 1000, seed: 20261126 },
     );
     expect(withValueNotices).toBeGreaterThan(300); // the fuzz does reach the value readers
+    expect(oversized).toBeGreaterThan(50);
   });
 
   it('the audit itself catches a silent change (so the fuzz can fail)', () => {
