@@ -1,10 +1,24 @@
 // The app's engine: the real SD engine in a Web Worker behind WorkerEngine. Model base URLs that
 // are relative (the embedded model) are resolved against the page before they cross to the worker.
-import type { Engine, ModelSource } from '../pipeline/engine.ts';
+// The last engine created is kept for the in-page test API (GPU memory, device-loss hook).
+import type { Engine, EngineMemory, ModelSource } from '../pipeline/engine.ts';
 import { WorkerEngine, type Port } from '../pipeline/worker-protocol.ts';
 import { createScheduler, type SchedulerName } from '../pipeline/schedulers/index.ts';
 
-export function createWorkerEngine(): Engine {
+/** The worker engine with its diagnostics (always present here). */
+export interface AppEngine extends Engine {
+  memory(): Promise<EngineMemory>;
+  loseDevice(): Promise<void>;
+}
+
+let appEngine: AppEngine | undefined;
+
+/** The engine createWorkerEngine made last (undefined before it ran). */
+export function currentAppEngine(): AppEngine | undefined {
+  return appEngine;
+}
+
+export function createWorkerEngine(): AppEngine {
   const worker = new Worker(new URL('../pipeline/engine.worker.ts', import.meta.url), { type: 'module', name: 'slothful-engine' });
   const inner = new WorkerEngine(worker as unknown as Port);
   const resolve = (s: ModelSource): ModelSource => ({
@@ -12,12 +26,15 @@ export function createWorkerEngine(): Engine {
     base: new URL(s.base, document.baseURI).href.replace(/\/$/, ''),
     tokenizerBase: s.tokenizerBase && new URL(s.tokenizerBase, document.baseURI).href.replace(/\/$/, ''),
   });
-  return {
+  appEngine = {
     load: (source, opts) => inner.load(resolve(source), opts),
     generate: (req, opts) => inner.generate(req, opts),
     interrupt: () => inner.interrupt(),
     unload: () => inner.unload(),
+    memory: () => inner.memory(),
+    loseDevice: () => inner.loseDevice(),
   };
+  return appEngine;
 }
 
 /** The model timesteps a schedule runs (for the heatmap before any image exists). */

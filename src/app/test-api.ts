@@ -1,6 +1,7 @@
 // The typed in-page test API (window.__slothful) that Playwright specs read values from and
 // drive the app through (the same store actions the buttons call).
-import type { StageTimings } from '../pipeline/engine.ts';
+import type { EngineMemory, StageTimings } from '../pipeline/engine.ts';
+import { currentAppEngine } from './create-engine.ts';
 import type { ParamSet } from '../state/gen-params.ts';
 import { heatmapFor, type HeatmapPass } from '../state/heatmap.ts';
 import { shownResult } from '../state/history-slice.ts';
@@ -51,6 +52,16 @@ export interface SlothfulTestApi {
   heatmap: (pass?: HeatmapPass) => HeatmapSnapshot;
   /** The current parameters as a v1 link query (what Share copies, without '?'). */
   shareQuery: () => string;
+  /** GPU memory on the engine's device (our buffers and ORT's): live buffers and bytes. */
+  gpuMemory: () => Promise<EngineMemory>;
+  /** Test hook: the engine worker destroys its GPUDevice (as a driver reset would). */
+  loseDevice: () => Promise<void>;
+}
+
+function engine() {
+  const e = currentAppEngine();
+  if (!e) throw new Error('The app engine has not been created (src/main.tsx creates it before the test API).');
+  return e;
 }
 
 declare global {
@@ -114,5 +125,7 @@ export function installTestApi(store: AppStore): void {
       };
     },
     shareQuery: () => s().toUrl(),
+    gpuMemory: () => engine().memory(),
+    loseDevice: () => engine().loseDevice(),
   };
 }

@@ -1,5 +1,6 @@
 // Acquiring the one GPUDevice that ORT and our kernels share; the single place that watches
-// device loss and uncaptured errors.
+// device loss and uncaptured errors, and that starts the device's memory accounting.
+import { trackGpuMemory, type GpuMemoryTracker } from './memory.ts';
 
 export class WebGPUUnavailableError extends Error {
   override name = 'WebGPUUnavailableError';
@@ -26,6 +27,10 @@ export interface GpuContext {
   adapter: GPUAdapter;
   device: GPUDevice;
   report: AdapterReport;
+  /** live buffers / bytes on `device`, ORT's included (src/gpu/memory.ts) */
+  memory: GpuMemoryTracker;
+  /** resolves when the device is lost (destroyed, driver reset, …) */
+  lost: Promise<GPUDeviceLostInfo>;
 }
 
 export interface AcquireOptions {
@@ -88,7 +93,12 @@ export async function acquireGpu(gpu: GPU | undefined = globalThis.navigator?.gp
       maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
     },
   });
-  void device.lost.then((info) => opts.onLost?.(info));
+  const memory = trackGpuMemory(device);
+  const lost = device.lost.then((info) => {
+    memory.onDeviceLost();
+    opts.onLost?.(info);
+    return info;
+  });
   if (opts.onError) device.addEventListener('uncapturederror', (e) => opts.onError?.((e as GPUUncapturedErrorEvent).error));
-  return { adapter, device, report: reportOf(adapter) };
+  return { adapter, device, report: reportOf(adapter), memory, lost };
 }

@@ -42,9 +42,17 @@ export interface SiteCall {
   window: SaWindow;
   /** where o goes (borrowed); default: a buffer the site owns, valid until its next encode */
   out?: GPUBuffer;
-  /** GPU timestamps of the site's one compute pass (benchmarks) */
-  timestampWrites?: GPUComputePassTimestampWrites;
+  /**
+   * GPU timing: a 'timestamp' query set of SITE_TIMESTAMPS. The site is then encoded as three
+   * compute passes (pool, projections, attention) writing begin/end at 0/1, 2/3 and 4/5; a pass
+   * that does not run (no pooling when the window is off) writes nothing.
+   */
+  timestamps?: GPUQuerySet;
 }
+
+/** Queries a site's timed encode writes: begin/end of pool, projections, attention. */
+export const SITE_TIMESTAMPS = 6;
+export const SITE_PARTS = ['pool', 'project', 'attention'] as const;
 
 function asValues(data: WeightData, dtype: TensorDType): Float32Array | Uint16Array {
   const isHalf = !(data instanceof Float32Array);
@@ -134,7 +142,16 @@ export class SelfAttentionSite {
     const N = h * w;
     const o = call.out ?? this.buffer('o', B * N * C);
     const qkv = this.buffer('qkv', B * N * 3 * C);
-    const pass = enc.beginComputePass({ label: this.label, timestampWrites: call.timestampWrites });
+    // One pass for the whole site, or (timed) one per part so each gets its own timestamps.
+    let pass = enc.beginComputePass({ label: this.label });
+    const part = (i: number, name: string) => {
+      if (!call.timestamps) return;
+      pass.end();
+      pass = enc.beginComputePass({
+        label: `${this.label}.${name}`,
+        timestampWrites: { querySet: call.timestamps, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 },
+      });
+    };
     const weights = { w: this.wqkv, bias: this.bqkv };
     const project = (x: GPUBuffer, y: GPUBuffer, rows: number, colW: number, ncols: number, ldy: number, colY: number) =>
       this.matmul.encode(pass, { ...weights, x, y }, { rows, k: C, ncols, ldw: 3 * C, colW, ldy, colY });
@@ -142,12 +159,15 @@ export class SelfAttentionSite {
     let k = { buffer: qkv, ld: 3 * C, offset: C };
     let v = { buffer: qkv, ld: 3 * C, offset: 2 * C };
     if (!window.active) {
+      part(1, 'project');
       project(call.n, qkv, B * N, 0, 3 * C, 3 * C, 0); // one fused QKV projection, no pooling pass
     } else {
       const kin = this.buffer('kin', B * window.m * C);
       const vin = sharesKv(window) ? kin : this.buffer('vin', B * window.m * C);
+      part(0, 'pool');
       M = this.pool.encode(pass, { n: call.n, k: kin, v: vin }, { B, h, w, C }, window);
       const kv = this.buffer('kv', B * M * 2 * C);
+      part(1, 'project');
       project(call.n, qkv, B * N, 0, C, 3 * C, 0);
       if (kin === vin) project(kin, kv, B * M, C, 2 * C, 2 * C, 0);
       else {
@@ -157,6 +177,7 @@ export class SelfAttentionSite {
       k = { buffer: kv, ld: 2 * C, offset: 0 };
       v = { buffer: kv, ld: 2 * C, offset: C };
     }
+    part(2, 'attention');
     this.attention.encode(pass, { q: { buffer: qkv, ld: 3 * C }, k, v, o: { buffer: o, ld: C }, B, N, M, heads: this.heads });
     pass.end();
     return o;

@@ -6,7 +6,7 @@ import type { AttnSite } from '../onnx/sites.ts';
 import { crossesOnGpu, type SplitUnet } from '../onnx/surgery.ts';
 import { createSession, runSession, type Ort, type OrtSession, type OrtTensor } from './ort.ts';
 import { align16, STORAGE_USAGE } from './buffers.ts';
-import { SelfAttentionSite } from './site.ts';
+import { SelfAttentionSite, SITE_PARTS, SITE_TIMESTAMPS } from './site.ts';
 import type { TensorDType } from './kernels/dtype.ts';
 import { projectionWeight } from '../onnx/sites.ts';
 import type { LoadedModel } from '../onnx/model-file.ts';
@@ -17,15 +17,25 @@ export interface SiteKernel {
    * Submits o = attention(n) on the device queue. n: [B, h·w, C] (borrowed, ORT's); o: [B, h·w, C]
    * (borrowed, the runner's). GPU kernels resolve as soon as the work is submitted.
    */
-  run(n: GPUBuffer, o: GPUBuffer, grid: { B: number; h: number; w: number }, window: SaWindow): Promise<void>;
+  run(n: GPUBuffer, o: GPUBuffer, grid: { B: number; h: number; w: number }, window: SaWindow, timed?: boolean): Promise<SitePartTimes | void>;
   destroy(): void;
+}
+
+/** GPU milliseconds of a site's parts (timestamp queries), when the device has them. */
+export interface SitePartTimes {
+  pool: number;
+  project: number;
+  attention: number;
 }
 
 export type SiteKernelFactory = (site: AttnSite) => SiteKernel;
 
 export interface StepTimings {
   ortMs: number;
+  /** wall time of the sites up to queue.onSubmittedWorkDone() */
   siteMs: number;
+  /** GPU time of the sites' parts, summed over sites (profile runs on a device with timestamp-query) */
+  siteParts?: SitePartTimes;
 }
 
 export interface UnetRunOptions {
@@ -104,7 +114,7 @@ export class UnetRunner {
         }
       }
     };
-    const timed = async (key: keyof StepTimings, fn: () => Promise<void>) => {
+    const timed = async (key: 'ortMs' | 'siteMs', fn: () => Promise<void>) => {
       const t0 = performance.now();
       await fn();
       if (opts.profile) {
@@ -124,7 +134,7 @@ export class UnetRunner {
         release(2 * j);
         const site = split.sites[j];
         if (!site) break;
-        await timed('siteMs', async () => this.runSite(site, held, opts));
+        await timed('siteMs', async () => this.runSite(site, held, opts, timings));
         release(2 * j + 1);
       }
       const outputs = Object.fromEntries(split.graphOutputs.map((o) => [o, held.get(o)!.t]));
@@ -139,14 +149,20 @@ export class UnetRunner {
     }
   }
 
-  private async runSite(site: AttnSite, held: Map<string, { t: OrtTensor; own?: GPUBuffer }>, opts: UnetRunOptions): Promise<void> {
+  private async runSite(site: AttnSite, held: Map<string, { t: OrtTensor; own?: GPUBuffer }>, opts: UnetRunOptions, timings: StepTimings): Promise<void> {
     const n = held.get(site.input)!.t;
     const [B, N, C] = n.dims as number[];
     const { h, w } = opts.gridOf(site, N);
     if (h * w !== N) throw new Error(`${site.name}: grid ${h}×${w} does not match its ${N} tokens.`);
     const bytesPer = n.type === 'float16' ? 2 : 4;
     const o = this.takeBuffer(B * N * C * bytesPer);
-    await this.kernels[site.index].run(n.gpuBuffer as GPUBuffer, o, { B, h, w }, opts.windowOf(site));
+    const parts = await this.kernels[site.index].run(n.gpuBuffer as GPUBuffer, o, { B, h, w }, opts.windowOf(site), opts.profile);
+    if (parts) {
+      const sum = (timings.siteParts ??= { pool: 0, project: 0, attention: 0 });
+      sum.pool += parts.pool;
+      sum.project += parts.project;
+      sum.attention += parts.attention;
+    }
     const t = this.ort.Tensor.fromGpuBuffer(o, { dataType: n.type as 'float32' | 'float16', dims: [B, N, C] });
     held.set(site.output, { t, own: o });
   }
@@ -161,6 +177,7 @@ export class UnetRunner {
 
 /** Our WGSL site kernels (src/gpu/site.ts) for every site, weights read from the model once. */
 export function gpuSiteKernels(device: GPUDevice, loaded: LoadedModel, dtype: TensorDType): SiteKernelFactory {
+  const canTime = device.features.has('timestamp-query');
   return (site) => {
     const s = new SelfAttentionSite(device, {
       label: site.name,
@@ -169,13 +186,59 @@ export function gpuSiteKernels(device: GPUDevice, loaded: LoadedModel, dtype: Te
       dtype,
       weights: { wq: projectionWeight(loaded, site, site.q), wk: projectionWeight(loaded, site, site.k), wv: projectionWeight(loaded, site, site.v) },
     });
+    let timer: SiteTimer | undefined;
     return {
-      async run(n, o, { B, h, w }, window) {
+      async run(n, o, { B, h, w }, window, timed) {
         const enc = device.createCommandEncoder({ label: site.name });
-        s.encode(enc, { n, B, h, w, window, out: o });
+        if (timed && canTime) timer ??= new SiteTimer(device, site.name);
+        const querySet = timed ? timer?.querySet : undefined;
+        s.encode(enc, { n, B, h, w, window, out: o, timestamps: querySet });
+        if (querySet) timer!.resolve(enc);
         device.queue.submit([enc.finish()]);
+        if (!querySet) return undefined;
+        const parts = await timer!.read();
+        return window.active ? parts : { ...parts, pool: 0 }; // no pooling pass ran
       },
-      destroy: () => s.destroy(),
+      destroy: () => {
+        s.destroy();
+        timer?.destroy();
+      },
     };
   };
+}
+
+/** The query set a timed site writes, and the buffers its timestamps are read back through (owned). */
+class SiteTimer {
+  readonly querySet: GPUQuerySet;
+  private readonly resolved: GPUBuffer;
+  private readonly readback: GPUBuffer;
+
+  constructor(device: GPUDevice, label: string) {
+    const bytes = SITE_TIMESTAMPS * 8;
+    this.querySet = device.createQuerySet({ label: `${label}.timestamps`, type: 'timestamp', count: SITE_TIMESTAMPS });
+    this.resolved = device.createBuffer({ label: `${label}.timestamps.resolve`, size: bytes, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+    this.readback = device.createBuffer({ label: `${label}.timestamps.read`, size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  }
+
+  /** Resolves the site's timestamps after it (in the same encoder) and copies them for reading. */
+  resolve(enc: GPUCommandEncoder): void {
+    enc.resolveQuerySet(this.querySet, 0, SITE_TIMESTAMPS, this.resolved, 0);
+    enc.copyBufferToBuffer(this.resolved, 0, this.readback, 0, SITE_TIMESTAMPS * 8);
+  }
+
+  /** ns timestamps → ms per part; a part whose end is not after its begin counts 0. */
+  async read(): Promise<SitePartTimes> {
+    await this.readback.mapAsync(GPUMapMode.READ);
+    const t = new BigUint64Array(this.readback.getMappedRange().slice(0));
+    this.readback.unmap();
+    const ms = (i: number) => (t[2 * i + 1] > t[2 * i] ? Number(t[2 * i + 1] - t[2 * i]) / 1e6 : 0);
+    const [pool, project, attention] = SITE_PARTS.map((_, i) => ms(i));
+    return { pool, project, attention };
+  }
+
+  destroy(): void {
+    this.querySet.destroy();
+    this.resolved.destroy();
+    this.readback.destroy();
+  }
 }

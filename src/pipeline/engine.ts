@@ -70,7 +70,12 @@ export interface Progress {
   bytes?: number;
 }
 
-/** Milliseconds per stage of one generation (GPU time where timestamp queries exist). */
+/**
+ * Milliseconds per stage of one generation. With method 'timestamp-query' saPool / saProject /
+ * saAttention are GPU time from timestamps around our site kernels' compute passes; the other
+ * stages (ORT's) are always wall time up to queue.onSubmittedWorkDone(). With
+ * 'submitted-work-done' saAttention holds the whole sites' wall time and saPool / saProject are 0.
+ */
 export interface StageTimings {
   text: number;
   unetOrt: number;
@@ -98,12 +103,31 @@ export interface CallOptions {
   onProgress?: (p: Progress) => void;
 }
 
+/** GPU memory on the engine's device (every buffer, ORT's included), for leak checks. */
+export interface EngineMemory {
+  liveBuffers: number;
+  liveBytes: number;
+  peakBytes: number;
+  /** buffers created on this device so far */
+  created: number;
+  /** how many devices the engine has acquired (1 + device losses recovered from) */
+  deviceCount: number;
+}
+
+/**
+ * One request at a time: a generate() or load() while another runs rejects with EngineBusyError
+ * (nothing interleaves on the device); after a device loss the next call waits for recovery.
+ */
 export interface Engine {
   load(source: ModelSource, opts?: CallOptions): Promise<ModelInfo>;
   generate(req: GenerateRequest, opts?: CallOptions): Promise<GenerateResult>;
   /** Stops the generation in flight (it rejects with GenerationInterrupted); the engine stays usable. */
   interrupt(): void;
   unload(): Promise<void>;
+  /** Diagnostics (real engine only): GPU memory in use on the device. */
+  memory?(): Promise<EngineMemory>;
+  /** Test hook (real engine only): destroys the GPU device as a driver reset would. */
+  loseDevice?(): Promise<void>;
 }
 
 export class GenerationInterrupted extends Error {
@@ -119,4 +143,43 @@ export class EngineBusyError extends Error {
 
 export class EngineNotLoadedError extends Error {
   override name = 'EngineNotLoadedError';
+}
+
+/** The GPU device was lost mid-request; the engine re-creates it and the model's sessions. */
+export class DeviceLostError extends Error {
+  override name = 'DeviceLostError';
+  constructor(detail = '') {
+    super(
+      `The GPU device was lost${detail ? ` (${detail})` : ''}, so this generation stopped. The engine is ` +
+        're-creating the device and reloading the model from memory: press Generate again.',
+    );
+  }
+}
+
+/**
+ * One request at a time on the engine's device: a request while another runs is refused with
+ * EngineBusyError (never queued behind it, never interleaved with it). `interrupt` aborts the
+ * running request's signal.
+ */
+export class RequestGate {
+  private current?: AbortController;
+
+  get busy(): boolean {
+    return this.current !== undefined;
+  }
+
+  async run<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (this.current) throw new EngineBusyError('The engine is busy with another request; wait for it or cancel it.');
+    const controller = new AbortController();
+    this.current = controller;
+    try {
+      return await fn(controller.signal);
+    } finally {
+      this.current = undefined;
+    }
+  }
+
+  interrupt(): void {
+    this.current?.abort();
+  }
 }

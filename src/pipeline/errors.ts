@@ -1,5 +1,5 @@
 // Typed errors that cross the worker boundary as {name, message, kind?} and are rebuilt there.
-import { EngineBusyError, EngineNotLoadedError, GenerationInterrupted } from './engine.ts';
+import { DeviceLostError, EngineBusyError, EngineNotLoadedError, GenerationInterrupted } from './engine.ts';
 import { ModelLoadError, type ModelLoadErrorKind } from './model-source.ts';
 
 export interface SerializedError {
@@ -30,6 +30,11 @@ export function deserializeError(s: SerializedError): Error {
       return new EngineBusyError(s.message);
     case 'EngineNotLoadedError':
       return new EngineNotLoadedError(s.message);
+    case 'DeviceLostError': {
+      const e = new DeviceLostError();
+      e.message = s.message;
+      return e;
+    }
     case 'ModelLoadError':
       return new ModelLoadError((s.kind ?? 'format') as ModelLoadErrorKind, s.message);
     default:

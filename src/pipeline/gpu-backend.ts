@@ -5,7 +5,7 @@ import { decodeModel, DataType } from '../onnx/proto.ts';
 import { splitUnet } from '../onnx/surgery.ts';
 import { siteGrid } from '../sa/schedule.ts';
 import { createSession, runSession, type Ort, type OrtSession, type OrtTensor } from '../gpu/ort.ts';
-import { gpuSiteKernels, UnetRunner } from '../gpu/unet-runner.ts';
+import { gpuSiteKernels, UnetRunner, type SitePartTimes } from '../gpu/unet-runner.ts';
 import { floatKind, floatTensor, tensorToF32, timestepTensor } from './tensor-io.ts';
 import { GenerationInterrupted, type ModelInfo, type Progress } from './engine.ts';
 import type { SdPipelineFiles } from './load-pipeline.ts';
@@ -24,9 +24,19 @@ interface GpuTextContext extends TextContext {
   tensor: OrtTensor;
 }
 
+/** SA site time summed over the U-Net calls since it was last zeroed (profile runs only). */
+export interface SiteTimeTotals {
+  /** wall time up to queue.onSubmittedWorkDone() */
+  wallMs: number;
+  /** GPU time per part from timestamp queries; absent without 'timestamp-query' */
+  parts?: SitePartTimes;
+}
+
 export interface GpuSdModel extends SdModel {
   info: ModelInfo;
   unetRunner: UnetRunner;
+  /** zero it (`wallMs = 0; parts = undefined`) before a generation, read it after */
+  siteTimes: SiteTimeTotals;
   release(): Promise<void>;
 }
 
@@ -54,6 +64,7 @@ export async function createGpuSdModel(ort: Ort, device: GPUDevice, files: SdPip
     if (enc) sessions.push(enc);
     const idsType = inputType(files.textEncoder.bytes, 'input_ids');
     const unetRunner = runner;
+    const siteTimes: SiteTimeTotals = { wallMs: 0 };
 
     const backend: SdBackend = {
       sites: split.sites,
@@ -81,6 +92,13 @@ export async function createGpuSdModel(ort: Ort, device: GPUDevice, files: SdPip
           signal: call.signal,
           onAbort: () => new GenerationInterrupted(),
         });
+        siteTimes.wallMs += timings.siteMs;
+        if (timings.siteParts) {
+          const sum = (siteTimes.parts ??= { pool: 0, project: 0, attention: 0 });
+          sum.pool += timings.siteParts.pool;
+          sum.project += timings.siteParts.project;
+          sum.attention += timings.siteParts.attention;
+        }
         try {
           return { eps: await tensorToF32(outputs.out_sample), ortMs: timings.ortMs, siteMs: timings.siteMs };
         } finally {
@@ -123,6 +141,7 @@ export async function createGpuSdModel(ort: Ort, device: GPUDevice, files: SdPip
       scalingFactor: Number(files.vaeConfig.scaling_factor ?? 0.18215),
       info,
       unetRunner,
+      siteTimes,
       async release() {
         for (const s of sessions) await s.release();
         await unetRunner.release();

@@ -1,12 +1,29 @@
 // The real Engine: loads a diffusers-ONNX pipeline onto one GPUDevice shared by onnxruntime-web and
 // our kernels, and generates one image at a time. Runs inside the engine Web Worker (or in Node).
+// A lost device (driver reset, or loseDevice() in tests) fails the request in flight with
+// DeviceLostError; the engine then acquires a new device and re-creates the model's sessions from
+// the model cache (onnxruntime-web's native WebGPU EP keys its contexts by GPUDevice, so new
+// sessions on a new device work in the same JS context: see lostDevice()).
 import { acquireGpu, type GpuContext } from '../gpu/device.ts';
 import { loadOrt, type Ort } from '../gpu/ort.ts';
-import { EngineBusyError, EngineNotLoadedError, GenerationInterrupted, type CallOptions, type Engine, type GenerateRequest, type GenerateResult, type ModelInfo, type ModelSource } from './engine.ts';
+import type { GpuMemoryStats } from '../gpu/memory.ts';
+import {
+  DeviceLostError,
+  EngineNotLoadedError,
+  GenerationInterrupted,
+  RequestGate,
+  type CallOptions,
+  type Engine,
+  type EngineMemory,
+  type GenerateRequest,
+  type GenerateResult,
+  type ModelInfo,
+  type ModelSource,
+} from './engine.ts';
 import { loadSdPipeline } from './load-pipeline.ts';
 import { browserModelCache, type ModelCache } from './model-source.ts';
 import { generateImage } from './sd-pipeline.ts';
-import { createGpuSdModel, type GpuSdModel } from './gpu-backend.ts';
+import { createGpuSdModel, type GpuSdModel, type SiteTimeTotals } from './gpu-backend.ts';
 import { MODEL_REGISTRY } from './registry.ts';
 
 export interface SdEngineOptions {
@@ -14,68 +31,154 @@ export interface SdEngineOptions {
   ortWasmPaths: string;
   /** GPU to use (default navigator.gpu) */
   gpu?: GPU;
+  /** where downloaded files are kept (default Cache Storage; null: none) */
   cache?: ModelCache | null;
+  /** fetch for model files (default global fetch) */
+  fetchImpl?: typeof fetch;
   /** per-stage timing (default true) */
   profile?: boolean;
+}
+
+/** Fills the SA parts of `timings` from the sites' totals (GPU time where timestamps exist). */
+function withSiteTimes(r: GenerateResult, t: SiteTimeTotals): GenerateResult {
+  if (!t.parts) return r;
+  const timings = { ...r.timings, saPool: t.parts.pool, saProject: t.parts.project, saAttention: t.parts.attention, method: 'timestamp-query' };
+  return { ...r, timings };
 }
 
 export class SdEngine implements Engine {
   private ctx?: GpuContext;
   private ort?: Ort;
   private pipeline?: GpuSdModel;
-  private busy = false;
-  private abort?: AbortController;
+  /** what is loaded, to rebuild it on a new device after a loss */
+  private loaded?: { source: ModelSource; info: ModelInfo };
+  private cache?: ModelCache;
+  private readonly gate = new RequestGate();
+  private deviceCount = 0;
+  /** rebuilding after a device loss; every request waits for it */
+  private recovery?: Promise<void>;
+  /** the request's work on the device, which may outlive its caller after a loss */
+  private inflight?: Promise<unknown>;
+  /** SA site time of the last generation (tests compare its parts with the wall total) */
+  lastSiteTimes: SiteTimeTotals = { wallMs: 0 };
 
   constructor(private readonly opts: SdEngineOptions) {}
 
   private async device(): Promise<{ ctx: GpuContext; ort: Ort }> {
-    this.ctx ??= await acquireGpu(this.opts.gpu);
     this.ort ??= await loadOrt(this.opts.ortWasmPaths);
+    if (!this.ctx) {
+      const ctx: GpuContext = await acquireGpu(this.opts.gpu, { onLost: () => this.lostDevice(ctx) });
+      this.ctx = ctx;
+      this.deviceCount++;
+    }
     return { ctx: this.ctx, ort: this.ort };
   }
 
-  private async exclusive<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    if (this.busy) throw new EngineBusyError('The engine is busy with another request; wait for it or cancel it.');
-    this.busy = true;
-    this.abort = new AbortController();
+  private async modelCache(): Promise<ModelCache | undefined> {
+    if (this.opts.cache === null) return undefined;
+    this.cache ??= this.opts.cache ?? (await browserModelCache());
+    return this.cache;
+  }
+
+  /**
+   * The device is gone, with every buffer and pipeline on it. Stop the request in flight (it
+   * rejects with DeviceLostError), then build the loaded model again on a new device. ORT's
+   * native EP registers each GPUDevice object under its own context id (its JS glue maps
+   * device → id), so sessions created with the new device get a fresh WebGPU context; the old
+   * context goes when its last session is released.
+   */
+  private lostDevice(ctx: GpuContext): void {
+    if (this.ctx !== ctx) return;
+    this.ctx = undefined;
+    this.gate.interrupt();
+    const old = this.pipeline;
+    this.pipeline = undefined;
+    const work = this.inflight;
+    this.recovery = (async () => {
+      await work; // never rejects (see onDevice); ORT must not be entered twice at once
+      await old?.release().catch(() => undefined);
+      if (this.loaded) await this.rebuild().catch(() => undefined); // retried by the next request
+    })().finally(() => (this.recovery = undefined));
+  }
+
+  /** Re-creates the loaded model's sessions on the current (new) device from the model cache. */
+  private async rebuild(): Promise<void> {
+    const loaded = this.loaded!;
+    const { ctx, ort } = await this.device();
+    const files = await loadSdPipeline(loaded.source.base, { cache: await this.modelCache(), fetchImpl: this.opts.fetchImpl, tokenizerBase: loaded.source.tokenizerBase });
+    const next = await createGpuSdModel(ort, ctx.device, files, loaded.source.id, undefined, this.opts.profile ?? true);
+    next.info.defaults = loaded.info.defaults;
+    this.pipeline = next;
+  }
+
+  /**
+   * Runs `work` on `ctx`'s device; if the device is lost first, rejects at once with
+   * DeviceLostError (the work itself is left to settle, and recovery waits for it).
+   */
+  private async onDevice<T>(ctx: GpuContext, work: Promise<T>): Promise<T> {
+    this.inflight = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    const lost = ctx.lost.then((info) => {
+      throw new DeviceLostError(info.message || info.reason);
+    });
     try {
-      return await fn(this.abort.signal);
-    } finally {
-      this.busy = false;
-      this.abort = undefined;
+      return await Promise.race([work, lost]);
+    } catch (e) {
+      // An error from ORT or a kernel caused by the loss, seen before `lost` resolved.
+      if (!(e instanceof DeviceLostError) && (await Promise.race([ctx.lost.then(() => true), new Promise((r) => setTimeout(r, 100, false))]))) {
+        throw new DeviceLostError((e as Error).message);
+      }
+      throw e;
     }
+  }
+
+  /** One request at a time (RequestGate); after a device loss, it first waits for the rebuild. */
+  private exclusive<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return this.gate.run(async (signal) => {
+      await this.recovery;
+      return fn(signal);
+    });
   }
 
   load(source: ModelSource, opts: CallOptions = {}): Promise<ModelInfo> {
     return this.exclusive(async (signal) => {
       const { ctx, ort } = await this.device();
-      const cache = this.opts.cache === null ? undefined : (this.opts.cache ?? (await browserModelCache()));
       const t0 = performance.now();
       const files = await loadSdPipeline(source.base, {
-        cache,
+        cache: await this.modelCache(),
+        fetchImpl: this.opts.fetchImpl,
         signal,
         tokenizerBase: source.tokenizerBase,
         onProgress: (f) => opts.onProgress?.({ stage: 'load', step: 0, total: 0, elapsedMs: performance.now() - t0, file: f.file, loaded: f.loaded, bytes: f.total }),
       });
       if (signal.aborted) throw new GenerationInterrupted();
       // Build the new pipeline before releasing the old one: a broken model leaves the old one usable.
-      const next = await createGpuSdModel(ort, ctx.device, files, source.id, opts.onProgress, this.opts.profile ?? true);
+      const next = await this.onDevice(ctx, createGpuSdModel(ort, ctx.device, files, source.id, opts.onProgress, this.opts.profile ?? true));
       if (this.pipeline) await this.pipeline.release();
       this.pipeline = next;
       const entry = MODEL_REGISTRY.find((m) => m.id === source.id);
       if (entry) next.info.defaults = { ...entry.defaults };
+      this.loaded = { source, info: next.info };
       return next.info;
     });
   }
 
   generate(req: GenerateRequest, opts: CallOptions = {}): Promise<GenerateResult> {
     return this.exclusive(async (signal) => {
+      if (this.loaded && !this.pipeline) await this.rebuild(); // the rebuild after a loss failed: try again
       const p = this.pipeline;
-      if (!p) throw new EngineNotLoadedError('No model is loaded: load one first.');
-      const onAbort = () => this.abort?.abort();
+      const ctx = this.ctx;
+      if (!p || !ctx) throw new EngineNotLoadedError('No model is loaded: load one first.');
+      const onAbort = () => this.gate.interrupt();
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        return await generateImage(p, req, { signal, onProgress: opts.onProgress });
+        p.siteTimes.wallMs = 0;
+        p.siteTimes.parts = undefined;
+        const r = await this.onDevice(ctx, generateImage(p, req, { signal, onProgress: opts.onProgress }));
+        this.lastSiteTimes = structuredClone(p.siteTimes);
+        return withSiteTimes(r, p.siteTimes);
       } finally {
         opts.signal?.removeEventListener('abort', onAbort);
       }
@@ -83,12 +186,26 @@ export class SdEngine implements Engine {
   }
 
   interrupt(): void {
-    this.abort?.abort();
+    this.gate.interrupt();
   }
 
-  async unload(): Promise<void> {
-    if (this.pipeline) await this.pipeline.release();
-    this.pipeline = undefined;
+  unload(): Promise<void> {
+    return this.exclusive(async () => {
+      this.loaded = undefined;
+      if (this.pipeline) await this.pipeline.release();
+      this.pipeline = undefined;
+    });
+  }
+
+  /** Live GPU buffers and bytes on the device, ORT's included (zero before the first load). */
+  async memory(): Promise<EngineMemory> {
+    const s: GpuMemoryStats = this.ctx ? this.ctx.memory.stats() : { liveBuffers: 0, liveBytes: 0, peakBytes: 0, created: 0 };
+    return { ...s, deviceCount: this.deviceCount };
+  }
+
+  /** Test hook: destroys the device as a driver reset would (device.lost fires; see lostDevice). */
+  async loseDevice(): Promise<void> {
+    this.ctx?.device.destroy();
   }
 
   /** Live GPU buffers held by the U-Net runner between calls (leak checks). */

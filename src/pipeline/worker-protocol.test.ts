@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { serveEngine, WorkerEngine, type Port } from './worker-protocol.ts';
-import { GenerationInterrupted, type Engine, type GenerateRequest, type GenerateResult, type ModelInfo } from './engine.ts';
+import { DeviceLostError, EngineBusyError, GenerationInterrupted, RequestGate, type Engine, type EngineMemory, type GenerateRequest, type GenerateResult, type ModelInfo } from './engine.ts';
 import { ModelLoadError } from './model-source.ts';
 import { DEFAULT_SA_PARAMS } from '../sa/params.ts';
 
@@ -50,11 +50,47 @@ function fakeEngine(): Engine {
 
 const REQ: GenerateRequest = { prompt: 'a', negativePrompt: '', seed: 7, steps: 4, guidance: 7, width: 8, height: 8, scheduler: 'euler', sa: DEFAULT_SA_PARAMS };
 
+const MEMORY: EngineMemory = { liveBuffers: 3, liveBytes: 4096, peakBytes: 8192, created: 9, deviceCount: 1 };
+
+/**
+ * An engine guarded by the real RequestGate (as SdEngine is) that records how many requests were
+ * on its "device" at once, and which ones ran; generate ticks 5 ms per step and honours the signal.
+ */
+function gatedEngine() {
+  const gate = new RequestGate();
+  const log = { active: 0, maxActive: 0, ran: [] as string[], lose: false };
+  const onDevice = async <T>(what: string, steps: number, signal: AbortSignal, value: () => T | Promise<T>): Promise<T> => {
+    log.active++;
+    log.maxActive = Math.max(log.maxActive, log.active);
+    try {
+      for (let i = 0; i < steps; i++) {
+        if (signal.aborted) throw new GenerationInterrupted();
+        if (log.lose) throw new DeviceLostError('destroyed');
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      log.ran.push(what);
+      return await value();
+    } finally {
+      log.active--;
+    }
+  };
+  const base = fakeEngine();
+  const engine: Engine = {
+    load: (source) => gate.run((signal) => onDevice(`load ${source.base}`, 2, signal, () => ({ ...INFO, base: source.base }))),
+    generate: (req) => gate.run((signal) => onDevice(`generate ${req.seed}`, req.steps, signal, () => base.generate({ ...req, steps: 0 }))),
+    interrupt: () => gate.interrupt(),
+    unload: () => gate.run(async () => undefined),
+    memory: async () => MEMORY,
+    loseDevice: async () => void (log.lose = true),
+  };
+  return { engine, log };
+}
+
 let channels: MessageChannel[] = [];
-function connect(): WorkerEngine {
+function connect(engine: Engine = fakeEngine()): WorkerEngine {
   const ch = new MessageChannel();
   channels.push(ch);
-  serveEngine(asPort(ch.port2), fakeEngine());
+  serveEngine(asPort(ch.port2), engine);
   return new WorkerEngine(asPort(ch.port1));
 }
 afterEach(() => {
@@ -91,5 +127,64 @@ describe('WorkerEngine ↔ serveEngine', () => {
     await expect(p).rejects.toBeInstanceOf(GenerationInterrupted);
     const r = await engine.generate(REQ);
     expect(r.seed).toBe(7);
+  });
+});
+
+describe('one request at a time through the worker (RequestGate)', () => {
+  it('two generate() calls at once: one runs, the other is refused with EngineBusyError, never both on the device', async () => {
+    const { engine: inner, log } = gatedEngine();
+    const engine = connect(inner);
+    const [a, b] = await Promise.allSettled([engine.generate({ ...REQ, seed: 1, steps: 6 }), engine.generate({ ...REQ, seed: 2, steps: 6 })]);
+    expect(a.status).toBe('fulfilled');
+    expect((a as PromiseFulfilledResult<GenerateResult>).value.seed).toBe(1);
+    expect(b.status).toBe('rejected');
+    expect((b as PromiseRejectedResult).reason).toBeInstanceOf(EngineBusyError);
+    expect(log.maxActive).toBe(1);
+    expect(log.ran).toEqual(['generate 1']);
+    expect((await engine.generate({ ...REQ, seed: 3 })).seed).toBe(3);
+  });
+
+  it('load() during a generation is refused and the generation finishes untouched', async () => {
+    const { engine: inner, log } = gatedEngine();
+    const engine = connect(inner);
+    const gen = engine.generate({ ...REQ, seed: 5, steps: 6 });
+    const load = await engine.load({ id: 'other', base: '/other' }).catch((e: unknown) => e);
+    expect(load).toBeInstanceOf(EngineBusyError);
+    expect((await gen).image.data[0]).toBe(5);
+    expect(log.ran).toEqual(['generate 5']);
+    expect(log.maxActive).toBe(1);
+    expect((await engine.load({ id: 'other', base: '/other' })).base).toBe('/other');
+  });
+
+  it('aborting a refused request does not stop the one that runs', async () => {
+    const { engine: inner } = gatedEngine();
+    const engine = connect(inner);
+    const running = engine.generate({ ...REQ, seed: 8, steps: 8 });
+    const ac = new AbortController();
+    const refused = engine.generate({ ...REQ, seed: 9 }, { signal: ac.signal }).catch((e: unknown) => e);
+    expect(await refused).toBeInstanceOf(EngineBusyError);
+    ac.abort();
+    expect((await running).seed).toBe(8);
+  });
+
+  it('a finished request\'s signal, aborted later, does not stop the next one', async () => {
+    const { engine: inner } = gatedEngine();
+    const engine = connect(inner);
+    const ac = new AbortController();
+    await engine.generate({ ...REQ, seed: 1, steps: 1 }, { signal: ac.signal });
+    const next = engine.generate({ ...REQ, seed: 2, steps: 8 });
+    ac.abort();
+    expect((await next).seed).toBe(2);
+  });
+
+  it('DeviceLostError crosses as itself with its message; memory() and loseDevice() round-trip', async () => {
+    const { engine: inner } = gatedEngine();
+    const engine = connect(inner);
+    expect(await engine.memory()).toEqual(MEMORY);
+    await engine.loseDevice();
+    const e = await engine.generate(REQ).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(DeviceLostError);
+    expect((e as Error).message).toContain('(destroyed)');
+    expect((e as Error).message).toContain('press Generate again');
   });
 });

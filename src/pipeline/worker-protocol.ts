@@ -1,6 +1,7 @@
 // The messages between the main thread (WorkerEngine) and the engine's Web Worker (serveEngine),
-// a discriminated union matched by request id. Cancellation: an 'interrupt' message.
-import type { Engine, GenerateRequest, GenerateResult, ModelInfo, ModelSource, Progress } from './engine.ts';
+// a discriminated union matched by request id. Cancellation: an 'interrupt' message naming the
+// request, so aborting a request that was refused or has finished never stops another one.
+import type { CallOptions, Engine, EngineMemory, GenerateRequest, GenerateResult, ModelInfo, ModelSource, Progress } from './engine.ts';
 import { deserializeError, serializeError, type SerializedError } from './errors.ts';
 import { GenerationInterrupted } from './engine.ts';
 
@@ -8,11 +9,14 @@ export type ToWorker =
   | { type: 'load'; id: number; source: ModelSource }
   | { type: 'generate'; id: number; req: GenerateRequest }
   | { type: 'unload'; id: number }
-  | { type: 'interrupt' };
+  | { type: 'memory'; id: number }
+  | { type: 'loseDevice'; id: number }
+  /** without `of`: whatever runs; with it: only if request `of` is the one running */
+  | { type: 'interrupt'; of?: number };
 
 export type FromWorker =
   | { type: 'progress'; id: number; progress: Progress }
-  | { type: 'result'; id: number; value: ModelInfo | GenerateResult | null }
+  | { type: 'result'; id: number; value: ModelInfo | GenerateResult | EngineMemory | null }
   | { type: 'error'; id: number; error: SerializedError };
 
 /** The part of Worker / MessagePort both sides need. */
@@ -23,24 +27,44 @@ export interface Port {
 
 /** Worker side: answers requests with `engine`; one request at a time is the engine's business. */
 export function serveEngine(port: Port, engine: Engine): void {
+  // load/generate requests the engine accepted and has not answered (an interrupt names one of them)
+  const running = new Set<number>();
   port.addEventListener('message', (e: MessageEvent<ToWorker>) => {
     const msg = e.data;
-    if (msg.type === 'interrupt') return engine.interrupt();
+    if (msg.type === 'interrupt') {
+      if (msg.of === undefined || running.has(msg.of)) engine.interrupt();
+      return;
+    }
     const onProgress = (progress: Progress) => port.postMessage({ type: 'progress', id: msg.id, progress } satisfies FromWorker);
-    const run =
-      msg.type === 'load'
-        ? engine.load(msg.source, { onProgress })
-        : msg.type === 'generate'
-          ? engine.generate(msg.req, { onProgress })
-          : engine.unload().then(() => null);
+    const run = answer(engine, msg, onProgress);
+    if (msg.type === 'load' || msg.type === 'generate') running.add(msg.id);
     run.then(
       (value) => {
+        running.delete(msg.id);
         const transfer = value && 'image' in value ? [value.image.data.buffer as ArrayBuffer] : [];
         port.postMessage({ type: 'result', id: msg.id, value } satisfies FromWorker, transfer);
       },
-      (err) => port.postMessage({ type: 'error', id: msg.id, error: serializeError(err) } satisfies FromWorker),
+      (err) => {
+        running.delete(msg.id);
+        port.postMessage({ type: 'error', id: msg.id, error: serializeError(err) } satisfies FromWorker);
+      },
     );
   });
+}
+
+function answer(engine: Engine, msg: Extract<ToWorker, { id: number }>, onProgress: (p: Progress) => void): Promise<ModelInfo | GenerateResult | EngineMemory | null> {
+  switch (msg.type) {
+    case 'load':
+      return engine.load(msg.source, { onProgress });
+    case 'generate':
+      return engine.generate(msg.req, { onProgress });
+    case 'unload':
+      return engine.unload().then(() => null);
+    case 'memory':
+      return engine.memory ? engine.memory() : Promise.reject(new Error('This engine does not report GPU memory.'));
+    case 'loseDevice':
+      return engine.loseDevice ? engine.loseDevice().then(() => null) : Promise.reject(new Error('This engine has no device to lose.'));
+  }
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -68,21 +92,28 @@ export class WorkerEngine implements Engine {
     });
   }
 
-  private call<T>(msg: DistributiveOmit<Extract<ToWorker, { id: number }>, 'id'>, opts: { signal?: AbortSignal; onProgress?: (p: Progress) => void } = {}): Promise<T> {
+  private call<T>(msg: DistributiveOmit<Extract<ToWorker, { id: number }>, 'id'>, opts: CallOptions = {}): Promise<T> {
     if (opts.signal?.aborted) return Promise.reject(new GenerationInterrupted());
     const id = this.nextId++;
+    const signal = opts.signal;
+    const onAbort = () => this.port.postMessage({ type: 'interrupt', of: id } satisfies ToWorker);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const done = () => signal?.removeEventListener('abort', onAbort);
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: never) => void, reject, onProgress: opts.onProgress });
-      opts.signal?.addEventListener('abort', () => this.interrupt(), { once: true });
+      this.pending.set(id, {
+        resolve: ((v: T) => (done(), resolve(v))) as (v: never) => void,
+        reject: (e) => (done(), reject(e)),
+        onProgress: opts.onProgress,
+      });
       this.port.postMessage({ ...msg, id });
     });
   }
 
-  load(source: ModelSource, opts?: { signal?: AbortSignal; onProgress?: (p: Progress) => void }): Promise<ModelInfo> {
+  load(source: ModelSource, opts?: CallOptions): Promise<ModelInfo> {
     return this.call({ type: 'load', source }, opts);
   }
 
-  generate(req: GenerateRequest, opts?: { signal?: AbortSignal; onProgress?: (p: Progress) => void }): Promise<GenerateResult> {
+  generate(req: GenerateRequest, opts?: CallOptions): Promise<GenerateResult> {
     return this.call({ type: 'generate', req }, opts);
   }
 
@@ -92,5 +123,13 @@ export class WorkerEngine implements Engine {
 
   unload(): Promise<void> {
     return this.call<null>({ type: 'unload' }).then(() => undefined);
+  }
+
+  memory(): Promise<EngineMemory> {
+    return this.call({ type: 'memory' });
+  }
+
+  loseDevice(): Promise<void> {
+    return this.call<null>({ type: 'loseDevice' }).then(() => undefined);
   }
 }
