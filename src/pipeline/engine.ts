@@ -151,7 +151,7 @@ export class DeviceLostError extends Error {
   constructor(detail = '') {
     super(
       `The GPU device was lost${detail ? ` (${detail})` : ''}, so this generation stopped. The engine is ` +
-        're-creating the device and reloading the model from memory: press Generate again.',
+        're-creating the device and the model on it from the files already downloaded: press Generate again.',
     );
   }
 }

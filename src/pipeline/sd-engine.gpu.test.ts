@@ -12,6 +12,7 @@ import { SdEngine } from './sd-engine.ts';
 import { DeviceLostError, type EngineMemory, type GenerateRequest, type GenerateResult } from './engine.ts';
 
 const BASE = 'mem://tiny';
+const N = 2;
 // SA at full strength from the first step, so the pooling pass runs and gets timed.
 const REQ: GenerateRequest = {
   prompt: 'a red circle', negativePrompt: '', seed: 3, steps: 1, guidance: 0, width: 64, height: 64, scheduler: 'euler',
@@ -53,8 +54,10 @@ describe('SdEngine (tiny on Dawn): device loss, GPU memory, kernel timing', () =
     expect(engine.liveBuffers()).toBe(0);
   });
 
-  it('generations 2 and 3 leave live GPU buffers and bytes exactly at the level after generation 1, with the same pixels', async () => {
-    for (let i = 2; i <= 3; i++) {
+  // N = 2 keeps this file's CI cost down (each warm generation is ~20–45 s here); the soak suite
+  // (npm run test:soak) holds the level over 50 generations in the browser.
+  it(`generations 2..${N} leave live GPU buffers and bytes exactly at the level after generation 1, with the same pixels`, async () => {
+    for (let i = 2; i <= N; i++) {
       const r = await engine.generate(REQ);
       const m = await engine.memory();
       expect({ buffers: m.liveBuffers, bytes: m.liveBytes }, `after generation ${i}`).toEqual({ buffers: afterFirst.liveBuffers, bytes: afterFirst.liveBytes });
