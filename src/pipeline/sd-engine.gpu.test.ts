@@ -1,7 +1,8 @@
 // SdEngine on Dawn (SwiftShader) with the tiny model: device loss mid-generation and recovery
 // without a download, GPU memory (every buffer on the device, ORT's included) holding at its level
-// after the first generation, and per-kernel SA timing from timestamp queries. 64×64, 1 step, no
-// CFG: the device loss comes first so that only one generation pays for shader compilation.
+// after the first generation and back to 0 after unload, and per-kernel SA timing from timestamp
+// queries. 64×64, 1 step, no CFG: the device loss comes first so that only one generation pays for
+// shader compilation.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildPipeline } from '../models/pipeline.ts';
 import { DEFAULT_SA_PARAMS } from '../sa/index.ts';
@@ -56,7 +57,7 @@ describe('SdEngine (tiny on Dawn): device loss, GPU memory, kernel timing', () =
 
   // N = 2 keeps this file's CI cost down (each warm generation is ~20–45 s here); the soak suite
   // (npm run test:soak) holds the level over 50 generations in the browser.
-  it(`generations 2..${N} leave live GPU buffers and bytes exactly at the level after generation 1, with the same pixels`, async () => {
+  it(`each further generation (to ${N}) leaves live GPU buffers and bytes exactly at the level after generation 1, with the same pixels`, async () => {
     for (let i = 2; i <= N; i++) {
       const r = await engine.generate(REQ);
       const m = await engine.memory();
@@ -81,5 +82,12 @@ describe('SdEngine (tiny on Dawn): device loss, GPU memory, kernel timing', () =
       expect(t.method).toBe('submitted-work-done');
       expect([t.saPool, t.saProject, t.saAttention]).toEqual([0, 0, wall]);
     }
+  });
+
+  it('unload releases the model: every buffer, ORT\'s and ours, is destroyed (0 live), not just dropped', async () => {
+    await engine.unload();
+    const m = await engine.memory();
+    // ORT frees its buffer cache with the last session on its context, so nothing may remain.
+    expect({ buffers: m.liveBuffers, bytes: m.liveBytes }, JSON.stringify(engine.memoryByLabel().slice(0, 8))).toEqual({ buffers: 0, bytes: 0 });
   });
 });

@@ -203,6 +203,11 @@ export class SdEngine implements Engine {
     return { ...s, deviceCount: this.deviceCount };
   }
 
+  /** Live buffers on the device grouped by label, largest first (what a leak is made of). */
+  memoryByLabel(): { label: string; buffers: number; bytes: number }[] {
+    return this.ctx?.memory.byLabel() ?? [];
+  }
+
   /** Test hook: destroys the device as a driver reset would (device.lost fires; see lostDevice). */
   async loseDevice(): Promise<void> {
     this.ctx?.device.destroy();
