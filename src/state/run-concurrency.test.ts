@@ -80,6 +80,21 @@ describe('run slice concurrency', () => {
     expect(s().history.items).toHaveLength(2);
   });
 
+  it('a load the engine finished after Cancel counts as loaded: the next Generate does not load it again', async () => {
+    const { store, engine } = await readyStore({ loadMs: 10 });
+    const s = () => store.getState();
+    s().setGen('model', 'custom');
+    s().setCustomBase(CUSTOM_BASE);
+    const loading = s().loadModel();
+    await flush();
+    s().cancel(); // the fake engine's load ignores the signal, like a load past its last download
+    expect(await loading).toBe('cancelled');
+    expect(s().loadedModel?.key).toBe(`custom:${CUSTOM_BASE}`);
+    expect(await s().generate()).toBe('done');
+    expect(engine.loads.map((l) => l.id)).toEqual(['custom']);
+    expect(engine.requests).toHaveLength(1);
+  });
+
   it('random interleavings of clicks, model changes and cancels never overlap engine calls (200 seeded runs)', async () => {
     const action = fc.constantFrom('generate', 'compare', 'sweep', 'load', 'cancel', 'custom', 'tiny', 'wait');
     await fc.assert(

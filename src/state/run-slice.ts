@@ -180,8 +180,9 @@ export const createRunSlice =
           signal,
           onProgress: (p) => set((s) => ({ model: { kind: 'loading', key, progress: p }, run: { ...s.run, progress: p } })),
         });
+        set({ loadedModel: { key, info } }); // the engine holds it now, even if this job was cancelled
         if (signal.aborted) throw new DOMException('Loading was cancelled.', 'AbortError');
-        set({ model: { kind: 'ready', key, info }, loadedModel: { key, info } });
+        set({ model: { kind: 'ready', key, info } });
         return info;
       } catch (e) {
         // The engine builds a new pipeline before it drops the old one: `loadedModel` is still usable.
