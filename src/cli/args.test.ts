@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SA_PARAMS } from '../sa/index.ts';
 import { DEFAULT_GEN_PARAMS } from '../state/gen-params.ts';
 import { encodeUrlPreset } from '../state/url-preset.ts';
-import { CliUsageError, modelIdOf, paramSetFrom, parseCliArgs, parseSize, saFromFlag, type GenerateArgs } from './args.ts';
+import { MODEL_REGISTRY } from '../pipeline/registry.ts';
+import { CliUsageError, DEFAULT_MODEL_DIR, modelIdOf, paramSetFrom, parseCliArgs, parseSize, saFromFlag, type GenerateArgs } from './args.ts';
 
 const noFiles = (p: string): string => {
   throw new Error(`unexpected read of ${p}`);
@@ -22,7 +23,6 @@ describe('parseCliArgs', () => {
 
   it.each([
     [['draw'], /Unknown command "draw"/],
-    [['generate', '--out', 'x.png'], /generate needs --model/],
     [['generate', '--model', 'm', '--out', 'o', '--seed', '1.5'], /--seed must be an integer, got "1.5"/],
     [['generate', '--model', 'm', '--out', 'o', '--guidance', 'lots'], /--guidance must be a number/],
     [['generate', '--model', 'm', '--out', 'o', '--scheduler', 'heun'], /--scheduler must be one of euler,/],
@@ -65,11 +65,19 @@ describe('saFromFlag (SPEC_SA §2 canonical JSON)', () => {
 
 describe('paramSetFrom: defaults ← --preset ← flags ← --sa', () => {
   const base: GenerateArgs = { command: 'generate', model: '/models/tiny/', out: 'o.png' };
-  it('defaults, model id from the folder name', () => {
+  it('defaults: the model id from the folder name, and a registry model starts from its own defaults', () => {
     const { set, notices } = paramSetFrom(base, noFiles);
-    expect(set.gen).toEqual({ ...DEFAULT_GEN_PARAMS, model: 'tiny' });
+    const tiny = MODEL_REGISTRY.find((m) => m.id === 'tiny')!.defaults;
+    expect(set.gen).toEqual({ ...DEFAULT_GEN_PARAMS, ...tiny, model: 'tiny' });
     expect(set.sa).toEqual(DEFAULT_SA_PARAMS);
     expect(notices).toEqual([]);
+    expect(paramSetFrom({ ...base, model: '/x/my-model' }, noFiles).set.gen).toEqual({ ...DEFAULT_GEN_PARAMS, model: 'my-model' });
+  });
+  it('without --model: the embedded toy model and its defaults', () => {
+    const a = parseCliArgs(['generate', '--out', 'o.png']) as GenerateArgs;
+    expect(a.model).toBe(DEFAULT_MODEL_DIR);
+    const toy = MODEL_REGISTRY.find((m) => m.id === 'toy')!.defaults;
+    expect(paramSetFrom(a, noFiles).set.gen).toMatchObject({ ...toy, model: 'toy' });
   });
   it('flags override the preset; --sa merges over the preset SA', () => {
     const preset = encodeUrlPreset({ gen: { ...DEFAULT_GEN_PARAMS, steps: 9, seed: 3, prompt: 'a cat' }, sa: { ...DEFAULT_SA_PARAMS, peak_time: 0.7 } });

@@ -5,16 +5,17 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { normalizeSaParams, type Notice, type SaParams } from '../sa/index.ts';
 import { DEFAULT_GEN_PARAMS, normalizeGenParams, SCHEDULERS, type GenParams, type ParamSet } from '../state/gen-params.ts';
 import { decodeUrlPreset } from '../state/url-preset.ts';
+import { MODEL_REGISTRY } from '../pipeline/registry.ts';
 
 export class CliUsageError extends Error {
   override name = 'CliUsageError';
 }
 
 export const USAGE = `usage:
-  cli generate --model <dir|url> --prompt TEXT --out img.png [--negative TEXT] [--seed N] [--steps N]
+  cli generate [--model <dir|url>] --prompt TEXT --out img.png [--negative TEXT] [--seed N] [--steps N]
                [--size WxH] [--guidance G] [--scheduler ${SCHEDULERS.join('|')}]
                [--sa '<json>'|@file.json] [--preset '<URL preset query>'] [--tokenizer <dir|url>]
-  cli sweep --model <dir|url> --prompt TEXT --x 'sa.in.strength=0,4,8' [--y 'seed=1,2'] --out DIR
+  cli sweep [--model <dir|url>] --prompt TEXT --x 'sa.in.strength=0,4,8' [--y 'seed=1,2'] --out DIR
             [every generate flag]: one PNG per cell and DIR/index.html
   cli unet-step --unet model.onnx [--external weights.pb] --sample s.npy --timestep t.npy|T
                 --context c.npy --out out.npy [--sites sites.json] [--sa '<json>'|@file] [--cpu]
@@ -121,6 +122,9 @@ function parseFlags<O extends ParseArgsConfig['options']>(args: string[], option
   }
 }
 
+/** --model when none is given: the embedded default (the trained toy model). */
+export const DEFAULT_MODEL_DIR = 'public/models/toy';
+
 /** Parses `argv` (without node and the script; a leading '--' is dropped). */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
   const args = argv[0] === '--' ? argv.slice(1) : [...argv];
@@ -133,7 +137,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     }
     const gen: GenerateArgs = {
       command: 'generate',
-      model: required(command, 'model', v.model),
+      model: v.model ?? DEFAULT_MODEL_DIR,
       tokenizer: v.tokenizer,
       out: required(command, 'out', v.out),
       prompt: v.prompt,
@@ -199,7 +203,10 @@ export function modelIdOf(model: string): string {
 /** Generation parameters: defaults ← --preset ← explicit flags ← --sa; notices from every layer. */
 export function paramSetFrom(a: GenerateArgs | SweepArgs, readText: (path: string) => string): { set: ParamSet; notices: Notice[] } {
   const notices: Notice[] = [];
-  let gen: GenParams = { ...DEFAULT_GEN_PARAMS, model: modelIdOf(a.model) };
+  const id = modelIdOf(a.model);
+  // A known model (by folder name) starts from its registry defaults: size, steps, guidance, sampler.
+  const known = MODEL_REGISTRY.find((m) => m.id === id)?.defaults;
+  let gen: GenParams = { ...DEFAULT_GEN_PARAMS, ...known, model: id };
   let sa: SaParams = normalizeSaParams(undefined).params;
   if (a.preset !== undefined) {
     const p = decodeUrlPreset(a.preset);
