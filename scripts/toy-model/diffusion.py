@@ -37,3 +37,52 @@ def ddim_sample(eps_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], no
         x0 = (x - (1 - a).sqrt() * eps) / a.sqrt()
         x = a_prev.sqrt() * x0 + (1 - a_prev).sqrt() * eps
     return x
+
+
+SIGMAS = ((1 - ALPHAS_CUMPROD) / ALPHAS_CUMPROD).sqrt()  # σ_t, t = 0..999
+
+
+def _sigma_at(t: torch.Tensor) -> torch.Tensor:
+    """σ at fractional timesteps (linear in t, as diffusers' Euler interpolates)."""
+    lo = t.floor().long().clamp(0, T - 1)
+    hi = (lo + 1).clamp(max=T - 1)
+    w = t - lo.float()
+    return SIGMAS[lo] * (1 - w) + SIGMAS[hi] * w
+
+
+def _t_of_sigma(sigma: torch.Tensor) -> torch.Tensor:
+    """Fractional timestep of σ by log-σ interpolation (diffusers' _sigma_to_t)."""
+    log_s = SIGMAS.log()
+    idx = torch.searchsorted(log_s, sigma.log().clamp(log_s[0], log_s[-1])).clamp(1, T - 1)
+    lo, hi = log_s[idx - 1], log_s[idx]
+    return (idx - 1).float() + (sigma.log() - lo) / (hi - lo)
+
+
+@torch.no_grad()
+def sigma_sample(eps_fn, noise: torch.Tensor, steps: int, method: str) -> torch.Tensor:
+    """'euler' (linspace spacing) or 'dpmpp-2m-karras' (ρ 7, 2nd order, final σ 0) in σ space."""
+    if method == "euler":
+        ts = torch.linspace(0, T - 1, steps).flip(0)
+        sig = _sigma_at(ts)
+    elif method == "dpmpp-2m-karras":
+        s_min, s_max = SIGMAS[0].item(), SIGMAS[-1].item()
+        ramp = torch.linspace(0, 1, steps)
+        sig = (s_max ** (1 / 7) + ramp * (s_min ** (1 / 7) - s_max ** (1 / 7))) ** 7
+        ts = _t_of_sigma(sig).round()
+    else:
+        raise ValueError(f"unknown sampler {method!r}")
+    sig = torch.cat([sig, torch.zeros(1)])
+    x = noise * sig[0]
+    old = None
+    for i in range(steps):
+        s, s_next = sig[i], sig[i + 1]
+        eps = eps_fn(x / (s * s + 1).sqrt(), ts[i].expand(x.shape[0]))
+        x0 = x - s * eps
+        if method == "euler" or s_next == 0:
+            x = x0 if s_next == 0 else x + (s_next - s) * eps
+        else:
+            h = (s / s_next).log()
+            d = x0 if old is None else (1 + 1 / (2 * h_last / h)) * x0 - (1 / (2 * h_last / h)) * old
+            x = (s_next / s) * x - torch.expm1(-h) * d
+        old, h_last = x0, (s / s_next).log() if s_next > 0 else None
+    return x

@@ -60,7 +60,7 @@ def load_run(run: str, tok: ToyTokenizer):
 
 
 @torch.no_grad()
-def generate(dec, unet, text, scaling, tok, captions, seeds, steps, guidance):
+def generate(dec, unet, text, scaling, tok, captions, seeds, steps, guidance, sampler="ddim"):
     ids = torch.tensor([tok.encode(c) for c in captions], dtype=torch.int64)
     cond = text(ids)
     uncond = text(torch.tensor([tok.encode("")], dtype=torch.int64)).expand_as(cond)
@@ -71,7 +71,10 @@ def generate(dec, unet, text, scaling, tok, captions, seeds, steps, guidance):
         e_u, e_c = out.chunk(2)
         return e_u + guidance * (e_c - e_u)
 
-    lat = D.ddim_sample(eps_fn, noise, steps)
+    if sampler == "ddim":
+        lat = D.ddim_sample(eps_fn, noise, steps)
+    else:
+        lat = D.sigma_sample(eps_fn, noise, steps, sampler)
     img = dec(lat / scaling)
     return ((img.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()
 
@@ -82,6 +85,7 @@ def main() -> None:
     p.add_argument("--seeds", type=int, nargs="+", default=[1, 2])
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--guidance", type=float, default=6.0)
+    p.add_argument("--sampler", default="ddim", choices=["ddim", "euler", "dpmpp-2m-karras"])
     p.add_argument("--grid", default="", help="save a PNG grid of the samples here")
     args = p.parse_args()
     torch.set_num_threads(1)
@@ -93,7 +97,7 @@ def main() -> None:
     seeds = [s for _ in prompts for s in args.seeds]
     t0 = time.time()
     imgs = np.concatenate([generate(dec, unet, text, scaling, tok, captions[i:i + 54], seeds[i:i + 54],
-                                    args.steps, args.guidance) for i in range(0, len(captions), 54)])
+                                    args.steps, args.guidance, args.sampler) for i in range(0, len(captions), 54)])
     hits = {"background": 0, "colour": 0, "shape": 0}
     misses = []
     for k, img in enumerate(imgs):
@@ -105,7 +109,7 @@ def main() -> None:
             misses.append(f"{captions[k]} → {got['shape']}")
     n = len(imgs)
     result = {k: round(v / n, 3) for k, v in hits.items()}
-    print(json.dumps({"step": step, "steps": args.steps, "guidance": args.guidance, "n": n, **result,
+    print(json.dumps({"step": step, "sampler": args.sampler, "steps": args.steps, "guidance": args.guidance, "n": n, **result,
                       "seconds": round(time.time() - t0, 1)}), flush=True)
     print("shape misses:", "; ".join(misses[:12]))
     if args.grid:

@@ -97,6 +97,7 @@ def ema_update(ema, model, decay: float) -> None:
 
 
 def train_unet(args, latents, ids, tok: ToyTokenizer, gen: torch.Generator):
+    torch.manual_seed(args.seed + 2)  # same init whether or not stage 1 ran in this process
     unet, text = M.UNet2DConditionModel(M.UNET_CONFIG), M.TextEncoder(len(tok.vocab))
     ema_unet, ema_text = copy.deepcopy(unet), copy.deepcopy(text)
     params = list(unet.parameters()) + list(text.parameters())
@@ -147,7 +148,7 @@ def main() -> None:
     p.add_argument("--latent-penalty", type=float, default=1e-4)
     p.add_argument("--resume-ae", action="store_true", help="reuse --out/ae.pt and latents.pt")
     p.add_argument("--n-latents", type=int, default=8000)
-    p.add_argument("--unet-steps", type=int, default=1200)
+    p.add_argument("--unet-steps", type=int, default=1400)
     p.add_argument("--unet-batch", type=int, default=32)
     p.add_argument("--unet-lr", type=float, default=1e-3)
     p.add_argument("--caption-dropout", type=float, default=0.1)
