@@ -10,7 +10,7 @@ test.setTimeout(900_000);
 test('device lost mid-generation: a clear notice, then the next generation works without a reload or a download', async ({ app, page }) => {
   const modelRequests: string[] = [];
   page.on('request', (r) => void (r.url().includes('/models/tiny/') && modelRequests.push(r.url())));
-  await app.open('?v=1&w=64&h=64&st=1&g=0&s=5');
+  await app.open('?v=1&m=tiny&w=64&h=64&st=1&g=0&s=5');
   expect((await app.gpuSettled()).kind).toBe('ready');
   expect(await page.evaluate(() => window.__slothful!.loadModel())).toBe('done');
   expect(modelRequests.length).toBeGreaterThan(0); // the worker's downloads are seen here

@@ -13,7 +13,7 @@ import { fileFetch } from '../src/cli/file-fetch.ts';
 test.setTimeout(1_200_000);
 
 test('generate: an image on the embedded model equals the CPU reference (SA off, unsplit U-Net on onnxruntime-node)', async ({ app, page }) => {
-  await app.open('?v=1&w=128&h=128&st=2&s=7&sa.enabled=0');
+  await app.open('?v=1&m=tiny&w=128&h=128&st=2&s=7&sa.enabled=0');
   expect((await app.gpuSettled()).kind).toBe('ready');
   const first = await page.evaluate(() => window.__slothful!.generate());
   expect(first, JSON.stringify(await page.evaluate(() => window.__slothful!.state().run))).toBe('done');
@@ -41,7 +41,7 @@ test('generate: an image on the embedded model equals the CPU reference (SA off,
 });
 
 test('compare: SA off and SA on with one seed, side by side with PSNR and SSIM', async ({ app, page }) => {
-  await app.open('?v=1&w=128&h=128&st=2&s=11&sa.time_decay=0&sa.in.strength=9&sa.out.strength=9');
+  await app.open('?v=1&m=tiny&w=128&h=128&st=2&s=11&sa.time_decay=0&sa.in.strength=9&sa.out.strength=9');
   expect((await app.gpuSettled()).kind).toBe('ready');
   expect(await page.evaluate(() => window.__slothful!.compare())).toBe('done');
   const shots = await page.evaluate(() => window.__slothful!.history().slice(-2));

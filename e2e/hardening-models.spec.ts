@@ -105,7 +105,7 @@ let watch: PageWatch;
 test.beforeAll(async ({ browser }) => {
   page = await browser.newPage();
   watch = await watchPage(page);
-  await page.goto('/?v=1');
+  await page.goto('/?v=1&m=tiny');
   await page.waitForFunction(() => Boolean(window.__slothful));
 });
 

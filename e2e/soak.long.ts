@@ -20,7 +20,7 @@ interface Row {
 
 test(`soak: ${N} generations in one page hold GPU memory at its level after the first`, async ({ app, page }, info) => {
   test.setTimeout(N * 240_000);
-  await app.open('?v=1&w=64&h=64&st=1&g=0&s=1');
+  await app.open('?v=1&m=tiny&w=64&h=64&st=1&g=0&s=1');
   expect((await app.gpuSettled()).kind).toBe('ready');
   const rows: Row[] = [];
   for (let i = 1; i <= N; i++) {

@@ -5,7 +5,7 @@ import { test, expect } from './fixture.ts';
 test.setTimeout(1_200_000);
 
 test('cancel stops a generation in flight; the next one works', async ({ app, page }) => {
-  await app.open('?v=1&w=128&h=128&st=4&s=3');
+  await app.open('?v=1&m=tiny&w=128&h=128&st=4&s=3');
   expect((await app.gpuSettled()).kind).toBe('ready');
   await page.evaluate(() => {
     void window.__slothful!.generate();
@@ -20,7 +20,7 @@ test('cancel stops a generation in flight; the next one works', async ({ app, pa
 });
 
 test('X/Y sweep 2×2: four labelled images in row order', async ({ app, page }) => {
-  await app.open('?v=1&w=128&h=128&st=1&s=3');
+  await app.open('?v=1&m=tiny&w=128&h=128&st=1&s=3');
   expect((await app.gpuSettled()).kind).toBe('ready');
   await page.evaluate(() => {
     const s = window.__slothful!.state();
@@ -39,7 +39,7 @@ test('X/Y sweep 2×2: four labelled images in row order', async ({ app, page }) 
 });
 
 test('PNG round trip: a downloaded image restores its parameters when dropped on the page', async ({ app, page }) => {
-  await app.open('?v=1&w=128&h=128&st=1&s=42&p=a+green+sloth&sa.in.strength=7.5');
+  await app.open('?v=1&m=tiny&w=128&h=128&st=1&s=42&p=a+green+sloth&sa.in.strength=7.5');
   expect((await app.gpuSettled()).kind).toBe('ready');
   expect(await page.evaluate(() => window.__slothful!.generate())).toBe('done');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-png').click()]);

@@ -59,7 +59,7 @@ describe('defaults and parameter table', () => {
 
   it('setGenParam replaces one value, nested or not', () => {
     const p = setGenParam(setGenParam(DEFAULT_GEN_PARAMS, 'hires.scale', 2), 'steps', 31);
-    expect([p.hires.scale, p.steps, p.hires.steps, p.width]).toEqual([2, 31, 10, 512]);
+    expect([p.hires.scale, p.steps, p.hires.steps, p.width]).toEqual([2, 31, 10, DEFAULT_GEN_PARAMS.width]);
     expect(DEFAULT_GEN_PARAMS.hires.scale).toBe(1.5);
     expect(() => genParamSpec('nope' as never)).toThrow(/GEN_PARAM_SPECS/);
   });
@@ -100,13 +100,13 @@ describe('normalizeGenParams', () => {
   });
 
   it.each([
-    ['steps', '30', 20],
-    ['guidance', NaN, 7.5],
-    ['scheduler', 'Euler', 'euler'],
+    ['steps', '30', DEFAULT_GEN_PARAMS.steps],
+    ['guidance', NaN, DEFAULT_GEN_PARAMS.guidance],
+    ['scheduler', 'Euler', DEFAULT_GEN_PARAMS.scheduler],
     ['hires.enabled', 1, false],
     ['prompt', 42, DEFAULT_GEN_PARAMS.prompt],
-    ['model', '../../etc/passwd', 'tiny'],
-    ['model', 'x'.repeat(65), 'tiny'],
+    ['model', '../../etc/passwd', DEFAULT_GEN_PARAMS.model],
+    ['model', 'x'.repeat(65), DEFAULT_GEN_PARAMS.model],
   ] as const)('falls back to the default for %s = %s', (path, given, used) => {
     const [head, key] = path.split('.');
     const { params, notices } = normalizeGenParams(key ? { [head]: { [key]: given } } : { [head]: given });
@@ -167,7 +167,7 @@ describe('normalizeGenParams', () => {
 
 describe('generateRequestFrom', () => {
   it('maps the params to the engine request; init and hires only when used', () => {
-    const gen: GenParams = { ...DEFAULT_GEN_PARAMS, seed: 9, denoise: 0.6 };
+    const gen: GenParams = { ...DEFAULT_GEN_PARAMS, seed: 9, denoise: 0.6, steps: 20, guidance: 7.5, width: 512, height: 512, scheduler: 'euler' };
     const sa = setSaParam(DEFAULT_SA_PARAMS, 'in.strength', 9);
     const plain = generateRequestFrom(gen, sa);
     expect(plain).toEqual({ prompt: gen.prompt, negativePrompt: '', seed: 9, steps: 20, guidance: 7.5, width: 512, height: 512, scheduler: 'euler', sa });

@@ -51,6 +51,7 @@ describe('heatmap', () => {
   it('uses the engine’s timesteps port when wired, and the hires pass’s own size and SA', () => {
     const store = createAppStore({ ...fakePorts(), timestepsFor: (_s, steps) => Array.from({ length: steps }, () => 321) });
     store.getState().setGen('width', 256);
+    store.getState().setGen('height', 512);
     store.getState().setGen('hires.scale', 2);
     const h = heatmapFor(store.getState(), 'hires');
     expect(h.source).toBe('engine');

@@ -96,7 +96,7 @@ describe('writePngParams / readPngParams', () => {
     });
     const r = readPngParams(insertPngText(await basePng(), [{ keyword: 'slothful', text: evil }]))!;
     expect(r.params.gen.prompt).toBe('<script>alert(1)</script>');
-    expect([r.params.gen.steps, r.params.gen.width, r.params.gen.scheduler, r.params.gen.hires.sa.in.k_blend, r.params.sa.out.strength]).toEqual([150, 336, 'euler', 1, 0]);
+    expect([r.params.gen.steps, r.params.gen.width, r.params.gen.scheduler, r.params.gen.hires.sa.in.k_blend, r.params.sa.out.strength]).toEqual([150, 336, DEFAULT_GEN_PARAMS.scheduler, 1, 0]);
     expect(r.notices.map((n) => n.path)).toEqual(['version', 'extra', 'steps', 'width', 'scheduler', 'hires.sa.in.k_blend', 'sa.nope', 'sa.out.strength']);
   });
 

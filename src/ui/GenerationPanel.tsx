@@ -6,6 +6,7 @@ import { useApp } from '../state/store.ts';
 import { Check, Panel, Select, Slider, Tip } from './controls.tsx';
 import { InitImageZone } from './InitImageZone.tsx';
 import { ModelPicker } from './ModelPicker.tsx';
+import { PromptHelper } from './PromptHelper.tsx';
 import { RunBar } from './RunBar.tsx';
 import { SaControls } from './SaPanel.tsx';
 
@@ -118,6 +119,7 @@ export function GenerationPanel() {
     <Panel title="Generate" testId="generation-panel" className="gen-panel">
       <ModelPicker />
       <TextParam path="prompt" rows={3} />
+      <PromptHelper />
       <TextParam path="negativePrompt" rows={1} />
       <RunBar />
       <div className="two-col">

@@ -23,6 +23,7 @@ const ERROR_TITLES: Record<string, string> = {
   EngineUnavailableError: 'The engine is not available',
   EngineNotLoadedError: 'No model is loaded',
   EngineBusyError: 'The engine is busy',
+  DeviceLostError: 'The GPU was reset',
   RunRequestError: 'Cannot generate',
   ModelRefused: 'This model cannot run here',
   SizeRefused: 'This size cannot be used',

@@ -11,6 +11,7 @@ const entry = (id: string, needs: ModelEntry['needs'], size = 128): ModelEntry =
 });
 
 export const TEST_ENTRIES: readonly ModelEntry[] = [
+  entry('toy', { shaderF16: false }),
   entry('tiny', { shaderF16: false }),
   entry('f16', { shaderF16: true }, 512),
   entry('fixed', { shaderF16: false, fixedSize: { width: 512, height: 512, batch: 2 } }, 512),

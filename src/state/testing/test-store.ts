@@ -1,4 +1,4 @@
-// A store on fake ports with the GPU probed and a small image size: the starting point of the
+// A store on fake ports with the GPU probed, the `tiny` test model and a small image size: the starting point of the
 // run/compare/sweep slice tests.
 import { createAppStore, type AppStore } from '../store.ts';
 import { fakePorts } from './fake-ports.ts';
@@ -12,6 +12,7 @@ export async function readyStore(opts: Parameters<typeof fakePorts>[0] = {}, gen
   const ports = fakePorts(opts);
   const store: AppStore = createAppStore(ports);
   await store.getState().checkGpu();
+  store.getState().setGen('model', 'tiny');
   store.getState().setGen('width', 64);
   store.getState().setGen('height', 64);
   store.getState().setGen('steps', gen.steps ?? 2);

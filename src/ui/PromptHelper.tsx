@@ -1,0 +1,86 @@
+// Prompt helper for models that know a small vocabulary (the embedded toy model): lists the words
+// the model was trained on, read from the model folder's vocabulary file (registry
+// `vocabularyFile`), and builds a prompt in the caption form it learnt from three picks.
+import { useEffect, useState } from 'react';
+import { useApp } from '../state/store.ts';
+
+/** What slothful_toy.json says (only the parts the helper shows). */
+export interface PromptVocabulary {
+  shapes: string[];
+  colours: Record<string, [number, number, number]>;
+  backgrounds: Record<string, [number, number, number]>;
+  positions?: Record<string, unknown>;
+  captionTemplates: { single: string; singleAt?: string; pair?: string };
+}
+
+export function parsePromptVocabulary(x: unknown): PromptVocabulary | null {
+  const v = x as Partial<PromptVocabulary> | null;
+  const ok = v && Array.isArray(v.shapes) && v.colours && typeof v.colours === 'object' && v.backgrounds && typeof v.backgrounds === 'object' && typeof v.captionTemplates?.single === 'string';
+  return ok ? (v as PromptVocabulary) : null;
+}
+
+export function fillTemplate(t: string, words: Record<string, string>): string {
+  return t.replace(/\{(\w+)\}/g, (m, k: string) => words[k] ?? m);
+}
+
+function useVocabulary(url: string | null): PromptVocabulary | null | 'error' {
+  const [state, setState] = useState<{ url: string; v: PromptVocabulary | null | 'error' } | null>(null);
+  useEffect(() => {
+    if (!url) return;
+    let live = true;
+    fetch(url)
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
+      .then((j: unknown) => live && setState({ url, v: parsePromptVocabulary(j) ?? 'error' }))
+      .catch(() => live && setState({ url, v: 'error' }));
+    return () => {
+      live = false;
+    };
+  }, [url]);
+  return state && state.url === url ? state.v : null;
+}
+
+const swatch = (rgb: [number, number, number]) => ({ background: `rgb(${rgb.join(',')})` });
+
+export function PromptHelper() {
+  const modelId = useApp((s) => s.params.gen.model);
+  const entry = useApp((s) => s.catalog.entries.find((e) => e.id === modelId));
+  const setGen = useApp((s) => s.setGen);
+  const url = entry?.vocabularyFile ? `${entry.base.replace(/\/$/, '')}/${entry.vocabularyFile}` : null;
+  const vocab = useVocabulary(url);
+  const [pick, setPick] = useState<{ colour?: string; shape?: string; background?: string; position?: string }>({});
+  if (!url) return null;
+  if (vocab === null) return <p className="muted small">Loading the words this model knows…</p>;
+  if (vocab === 'error') return <p className="bad small">This model's word list ({entry?.vocabularyFile}) could not be read.</p>;
+  const colour = pick.colour ?? Object.keys(vocab.colours)[0];
+  const shape = pick.shape ?? vocab.shapes[0];
+  const background = pick.background ?? Object.keys(vocab.backgrounds)[0];
+  const position = pick.position ?? '';
+  const template = position && vocab.captionTemplates.singleAt ? vocab.captionTemplates.singleAt : vocab.captionTemplates.single;
+  const prompt = fillTemplate(template, { colour, shape, background, position });
+  const chips = <T extends string>(key: 'colour' | 'shape' | 'background' | 'position', words: T[], style?: (w: T) => React.CSSProperties) => (
+    <div className="chips" role="group" aria-label={key}>
+      {words.map((w) => (
+        <button type="button" key={w || 'none'} className={`chip${(pick[key] ?? (key === 'position' ? '' : words[0])) === w ? ' on' : ''}`} data-testid={`word-${key}-${w || 'none'}`} onClick={() => setPick({ ...pick, [key]: w })}>
+          {style && <span className="swatch" style={style(w)} />}
+          {w || 'any place'}
+        </button>
+      ))}
+    </div>
+  );
+  return (
+    <details className="prompt-helper" data-testid="prompt-helper" open>
+      <summary>Words this model knows</summary>
+      {chips('colour', Object.keys(vocab.colours), (w) => swatch(vocab.colours[w]))}
+      {chips('shape', vocab.shapes)}
+      {chips('background', Object.keys(vocab.backgrounds), (w) => swatch(vocab.backgrounds[w]))}
+      {vocab.positions && vocab.captionTemplates.singleAt && chips('position', ['', ...Object.keys(vocab.positions)])}
+      <div className="inline">
+        <code className="small" data-testid="prompt-helper-preview">{prompt}</code>
+        <button type="button" className="small" data-testid="prompt-helper-use" onClick={() => setGen('prompt', prompt)}>
+          Use
+        </button>
+      </div>
+      {vocab.captionTemplates.pair && <p className="muted small">Two objects: “{fillTemplate(vocab.captionTemplates.pair, { colour1: 'red', shape1: 'circle', colour2: 'blue', shape2: 'square', background: 'white' })}” (less reliable).</p>}
+    </details>
+  );
+}
