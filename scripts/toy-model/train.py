@@ -96,9 +96,12 @@ def ema_update(ema, model, decay: float) -> None:
             pe.mul_(decay).add_(p, alpha=1 - decay)
 
 
-def train_unet(args, latents, ids, tok: ToyTokenizer, gen: torch.Generator):
+def train_unet(args, latents, ids, tok: ToyTokenizer, gen: torch.Generator, start=None):
     torch.manual_seed(args.seed + 2)  # same init whether or not stage 1 ran in this process
     unet, text = M.UNet2DConditionModel(M.UNET_CONFIG), M.TextEncoder(len(tok.vocab))
+    if start is not None:  # stage 3: continue from a saved EMA checkpoint
+        unet.load_state_dict(start["unet"])
+        text.load_state_dict(start["text"])
     ema_unet, ema_text = copy.deepcopy(unet), copy.deepcopy(text)
     params = list(unet.parameters()) + list(text.parameters())
     opt = torch.optim.AdamW(params, lr=args.unet_lr, weight_decay=0.01)
@@ -106,7 +109,7 @@ def train_unet(args, latents, ids, tok: ToyTokenizer, gen: torch.Generator):
     n = latents.shape[0]
     for step in range(args.unet_steps):
         for g in opt.param_groups:
-            g["lr"] = lr_at(step, args.unet_steps, args.unet_lr, 100)
+            g["lr"] = lr_at(step, args.unet_steps, args.unet_lr, 100 if start is None else 20)
         idx = torch.randint(0, n, (args.unet_batch,), generator=gen)
         x0 = latents[idx]  # x0: [B, 4, 16, 16], already × scaling_factor
         cond = ids[idx].clone()
@@ -127,7 +130,7 @@ def train_unet(args, latents, ids, tok: ToyTokenizer, gen: torch.Generator):
         if step % 50 == 0 or step == args.unet_steps - 1:
             log(f"unet step {step} loss {loss.item():.4f} mse {per.mean().item():.4f}")
         if (step + 1) % args.save_every == 0 or step == args.unet_steps - 1:
-            save_unet(args, ema_unet, ema_text, step + 1)
+            save_unet(args, ema_unet, ema_text, step + 1 + (0 if start is None else start["step"]))
     return ema_unet, ema_text
 
 
@@ -154,6 +157,8 @@ def main() -> None:
     p.add_argument("--caption-dropout", type=float, default=0.1)
     p.add_argument("--ema", type=float, default=0.995)
     p.add_argument("--save-every", type=int, default=200)
+    p.add_argument("--continue-from", default="", help="stage 3: continue from this EMA checkpoint "
+                   "(--unet-steps more steps, fresh AdamW, 20 warm-up steps, generator seeded seed + 3)")
     args = p.parse_args()
     os.makedirs(args.out, exist_ok=True)
     log(f"args {json.dumps(vars(args))}")
@@ -178,7 +183,12 @@ def main() -> None:
         torch.save(lat, lat_path)
         log(f"encoded {latents.shape[0]} scenes; latent mean {latents.mean().item():.4f} std "
             f"{latents.std().item():.4f} → scaling_factor {scaling:.5f}")
-    train_unet(args, lat["latents"] * ae["scaling_factor"], lat["ids"], tok, gen)
+    start = None
+    if args.continue_from:
+        start = torch.load(args.continue_from)
+        gen = torch.Generator().manual_seed(args.seed + 3)
+        log(f"continuing from {args.continue_from} (step {start['step']})")
+    train_unet(args, lat["latents"] * ae["scaling_factor"], lat["ids"], tok, gen, start)
     log("done")
 
 
