@@ -6,7 +6,7 @@
 //   <label>.rgb.gz   the images, uint8 [N, size, size, 3] (re-read by toy-check.test.ts)
 //   <label>.png      a contact sheet (one row per background/colour, 2 seeds per shape)
 // Run: npx vite-node scripts/toy-model/check.ts -- [--model public/models/toy] [--out scripts/toy-model/check]
-//      [--scheduler dpmpp-2m-karras] [--steps 12] [--guidance 6] [--seeds 1,2] [--sa off,default] [--sa-seeds 1]
+//      [--scheduler dpmpp-2m-karras] [--steps 10] [--guidance 7.5] [--seeds 1,2] [--sa off,default] [--sa-seeds 1]
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -30,8 +30,8 @@ const vocab = JSON.parse(readFileSync(join(modelDir, 'slothful_toy.json'), 'utf8
 const base = {
   seeds: arg('seeds', '1,2').split(',').map(Number),
   scheduler: arg('scheduler', 'dpmpp-2m-karras') as SchedulerName,
-  steps: Number(arg('steps', '12')),
-  guidance: Number(arg('guidance', '6')),
+  steps: Number(arg('steps', '10')),
+  guidance: Number(arg('guidance', '7.5')),
   size: vocab.imageSize,
 };
 /** seeds for the SA-on settings (the JS reference sites are slow; default: the first seed) */

@@ -1,0 +1,93 @@
+// The stored accuracy check of the trained toy model (scripts/toy-model/check.ts wrote
+// scripts/toy-model/check/): the stored images are re-read here and must score what the check
+// recorded and hold the committed model's level (issue #11's bar is not met yet, see below); two
+// of them are generated again through the pipeline (CPU backend) and must equal the stored pixels.
+import { existsSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileFetch, modelBase } from '../../cli/file-fetch.ts';
+import { loadSdPipeline } from '../../pipeline/load-pipeline.ts';
+import { createCpuSdModel } from '../../pipeline/testing/cpu-backend.ts';
+import { accuracy, readScene, type Accuracy, type RgbaLike } from './scene-check.ts';
+import { generateToyCase, type ToyCheckEntry, type ToyCheckSettings, type ToyVocabularyFile } from './toy-check.ts';
+
+const MODEL = 'public/models/toy';
+const CHECK = 'scripts/toy-model/check';
+const vocab = JSON.parse(readFileSync(`${MODEL}/slothful_toy.json`, 'utf8')) as ToyVocabularyFile;
+
+interface Stored {
+  settings: ToyCheckSettings;
+  accuracy: Accuracy;
+  entries: ToyCheckEntry[];
+}
+
+function load(label: string): { stored: Stored; image: (k: number) => RgbaLike } {
+  const stored = JSON.parse(readFileSync(`${CHECK}/${label}.json`, 'utf8')) as Stored;
+  const rgb = gunzipSync(readFileSync(`${CHECK}/${label}.rgb.gz`));
+  const size = stored.settings.size;
+  const n = size * size;
+  const image = (k: number): RgbaLike => {
+    const data = new Uint8ClampedArray(4 * n);
+    for (let i = 0; i < n; i++) {
+      data.set(rgb.subarray(3 * (k * n + i), 3 * (k * n + i) + 3), 4 * i);
+      data[4 * i + 3] = 255;
+    }
+    return { width: size, height: size, data };
+  };
+  return { stored, image };
+}
+
+describe('toy model: stored accuracy check', () => {
+  it('has the check outputs for SA off and default SA', () => {
+    for (const label of ['off', 'default']) expect(existsSync(`${CHECK}/${label}.json`), `${label}.json`).toBe(true);
+  });
+
+  for (const label of ['off', 'default']) {
+    it(`${label}: every stored image reads as recorded, over all 54 single-object prompts × its seeds`, () => {
+      const { stored, image } = load(label);
+      expect(stored.entries).toHaveLength(54 * stored.settings.seeds.length);
+      if (label === 'off') expect(stored.settings.seeds).toHaveLength(2);
+      const reread = stored.entries.map((e, k) => ({ expected: e.expected, read: readScene(image(k), vocab) }));
+      expect(reread.map((r) => r.read)).toEqual(stored.entries.map((e) => e.read));
+      expect(accuracy(reread)).toEqual(stored.accuracy);
+    });
+  }
+
+  // Issue #11 asks for background ≥ 95%, colour ≥ 95%, shape ≥ 80% with SA off. The committed
+  // model (2,300 U-Net steps on a shared CPU) does not reach it yet: it scored 87% / 87% / 61%
+  // (scripts/toy-model/README.md). This guards that level against regressions of the model, the
+  // pipeline or the reader; raise it with the model.
+  it('SA off holds the committed model’s level: background ≥ 85%, colour ≥ 85%, shape ≥ 60%', () => {
+    const a = load('off').stored.accuracy;
+    expect(a.background).toBeGreaterThanOrEqual(0.85);
+    expect(a.colour).toBeGreaterThanOrEqual(0.85);
+    expect(a.shape).toBeGreaterThanOrEqual(0.6);
+  });
+
+  describe('the stored images are the pipeline’s', () => {
+    // as check.ts runs them: SA off on the unsplit U-Net, SA on through segments + reference sites
+    let split: Awaited<ReturnType<typeof createCpuSdModel>>;
+    let unsplit: typeof split;
+    beforeAll(async () => {
+      const files = await loadSdPipeline(modelBase(MODEL), { fetchImpl: fileFetch() });
+      split = await createCpuSdModel(files);
+      unsplit = await createCpuSdModel(files, { unsplit: true });
+    });
+    afterAll(async () => {
+      await split?.release();
+      await unsplit?.release();
+    });
+
+    for (const [label, k] of [['off', 0], ['default', 53]] as const) {
+      it(`${label}, case ${k}: generating it again gives the stored pixels (±2)`, async () => {
+        const { stored, image } = load(label);
+        const model = label === 'off' ? unsplit : split;
+        const img = await generateToyCase(model, stored.entries[k], stored.settings);
+        const want = image(k).data;
+        let worst = 0;
+        for (let i = 0; i < img.data.length; i++) if ((i & 3) !== 3) worst = Math.max(worst, Math.abs(img.data[i] - want[i]));
+        expect(worst).toBeLessThanOrEqual(2);
+      }, 120_000);
+    }
+  });
+});
