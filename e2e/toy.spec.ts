@@ -1,0 +1,49 @@
+// The embedded default, the trained toy model, in Chromium (WebGPU on SwiftShader): two prompts
+// built with the prompt helper and generated with the app's defaults (our SA kernels on, default
+// SA, seed 1). The image on screen is read back by the same scene reader as the toy model's
+// accuracy check and must (1) show the colours the prompt asks for and (2) read exactly as the
+// stored CPU check read the same request (scripts/toy-model/check/default.json), i.e. the browser
+// draws what the pipeline on onnxruntime-node drew.
+// The two prompts are ones the model draws right in that check (it does not draw every prompt
+// right: see scripts/toy-model/README.md); the check itself is what measures the model.
+import { readFileSync } from 'node:fs';
+import { readScene, type SceneReading, type ToyVocabulary } from '../src/models/toy/scene-check.ts';
+import { test, expect } from './fixture.ts';
+
+test.setTimeout(900_000);
+
+const vocab = JSON.parse(readFileSync('public/models/toy/slothful_toy.json', 'utf8')) as ToyVocabulary;
+const check = JSON.parse(readFileSync('scripts/toy-model/check/default.json', 'utf8')) as {
+  settings: { seeds: number[]; steps: number; guidance: number; scheduler: string };
+  entries: { caption: string; seed: number; expected: { colour: string; shape: string; background: string }; read: SceneReading }[];
+};
+const PROMPTS: [string, string, string][] = [
+  ['red', 'circle', 'white'],
+  ['purple', 'square', 'black'],
+];
+
+test('toy model: the prompt helper builds two prompts; the images show their colours, as the CPU check drew them', async ({ app, page }) => {
+  await app.open();
+  expect((await app.gpuSettled()).kind).toBe('ready');
+  await expect(page.getByTestId('prompt-helper')).toBeVisible();
+  const gen = await page.evaluate(() => window.__slothful!.state().params.gen);
+  const { steps, guidance, scheduler } = check.settings;
+  expect(gen).toMatchObject({ model: 'toy', width: 128, height: 128, seed: check.settings.seeds[0], steps, guidance, scheduler });
+
+  for (const [colour, shape, background] of PROMPTS) {
+    for (const [key, word] of [['colour', colour], ['shape', shape], ['background', background]]) await page.getByTestId(`word-${key}-${word}`).click();
+    await page.getByTestId('prompt-helper-use').click();
+    const caption = `a ${colour} ${shape} on a ${background} background`;
+    await expect(page.getByTestId('gen-prompt')).toHaveValue(caption);
+    expect(await page.evaluate(() => window.__slothful!.generate())).toBe('done');
+    const pixels = await page.getByTestId('main-image').evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
+      return { width: d.width, height: d.height, data: Array.from(d.data) };
+    });
+    const read = readScene(pixels, vocab);
+    const cpu = check.entries.find((e) => e.caption === caption && e.seed === check.settings.seeds[0])!;
+    console.log(`"${caption}" → browser: ${read.colour} ${read.shape} on ${read.background}; CPU check: ${cpu.read.colour} ${cpu.read.shape} on ${cpu.read.background}`);
+    expect({ colour: read.colour, background: read.background }).toEqual({ colour, background });
+    expect({ colour: read.colour, shape: read.shape, background: read.background }).toEqual({ colour: cpu.read.colour, shape: cpu.read.shape, background: cpu.read.background });
+  }
+});
