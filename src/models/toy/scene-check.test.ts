@@ -4,22 +4,14 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { accuracy, readScene, type Expected, type RgbaLike, type ToyVocabulary } from './scene-check.ts';
+import { accuracy, readScene, rgbStackImage, type Expected, type RgbaLike, type ToyVocabulary } from './scene-check.ts';
 
 const dir = new URL('./__fixtures__/', import.meta.url);
 const vocab = JSON.parse(readFileSync(new URL('../../../scripts/toy-model/vocab.json', import.meta.url), 'utf8')) as ToyVocabulary;
 const meta = JSON.parse(readFileSync(new URL('scenes.json', dir), 'utf8')) as { size: number; labels: (Expected & { caption: string; position: string })[] };
 const rgb = gunzipSync(readFileSync(new URL('scenes.u8.gz', dir)));
 
-function scene(k: number): RgbaLike {
-  const n = meta.size * meta.size;
-  const data = new Uint8ClampedArray(4 * n);
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < 3; c++) data[4 * i + c] = rgb[(k * n + i) * 3 + c];
-    data[4 * i + 3] = 255;
-  }
-  return { width: meta.size, height: meta.size, data };
-}
+const scene = (k: number): RgbaLike => rgbStackImage(rgb, meta.size, k);
 
 /** A separable box blur of radius r (edges clamped). */
 function blur(img: RgbaLike, r: number): RgbaLike {

@@ -30,6 +30,17 @@ export interface RgbaLike {
   data: ArrayLike<number>;
 }
 
+/** Image k of a stack of size×size RGB images (uint8 [N, size, size, 3], as the fixtures store them). */
+export function rgbStackImage(rgb: Uint8Array, size: number, k: number): RgbaLike {
+  const n = size * size;
+  const data = new Uint8ClampedArray(4 * n);
+  for (let i = 0; i < n; i++) {
+    data.set(rgb.subarray(3 * (k * n + i), 3 * (k * n + i) + 3), 4 * i);
+    data[4 * i + 3] = 255;
+  }
+  return { width: size, height: size, data };
+}
+
 const FRAME = 3;
 /** An object pixel is farther from the background than half the farthest pixel (and than this). */
 const MIN_OBJECT_DISTANCE = 40;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileFetch, modelBase } from '../../cli/file-fetch.ts';
 import { loadSdPipeline } from '../../pipeline/load-pipeline.ts';
 import { createCpuSdModel } from '../../pipeline/testing/cpu-backend.ts';
-import { accuracy, readScene, type Accuracy, type RgbaLike } from './scene-check.ts';
+import { accuracy, readScene, rgbStackImage, type Accuracy, type RgbaLike } from './scene-check.ts';
 import { generateToyCase, type ToyCheckEntry, type ToyCheckSettings, type ToyVocabularyFile } from './toy-check.ts';
 
 const MODEL = 'public/models/toy';
@@ -24,16 +24,7 @@ interface Stored {
 function load(label: string): { stored: Stored; image: (k: number) => RgbaLike } {
   const stored = JSON.parse(readFileSync(`${CHECK}/${label}.json`, 'utf8')) as Stored;
   const rgb = gunzipSync(readFileSync(`${CHECK}/${label}.rgb.gz`));
-  const size = stored.settings.size;
-  const n = size * size;
-  const image = (k: number): RgbaLike => {
-    const data = new Uint8ClampedArray(4 * n);
-    for (let i = 0; i < n; i++) {
-      data.set(rgb.subarray(3 * (k * n + i), 3 * (k * n + i) + 3), 4 * i);
-      data[4 * i + 3] = 255;
-    }
-    return { width: size, height: size, data };
-  };
+  const image = (k: number): RgbaLike => rgbStackImage(rgb, stored.settings.size, k);
   return { stored, image };
 }
 
