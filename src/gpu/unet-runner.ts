@@ -28,6 +28,15 @@ export interface SitePartTimes {
   attention: number;
 }
 
+/** `sum` + `add` part by part (a new total when `sum` is undefined); `sum` is updated in place. */
+export function addSitePartTimes(sum: SitePartTimes | undefined, add: SitePartTimes): SitePartTimes {
+  const total = sum ?? { pool: 0, project: 0, attention: 0 };
+  total.pool += add.pool;
+  total.project += add.project;
+  total.attention += add.attention;
+  return total;
+}
+
 export type SiteKernelFactory = (site: AttnSite) => SiteKernel;
 
 export interface StepTimings {
@@ -157,12 +166,7 @@ export class UnetRunner {
     const bytesPer = n.type === 'float16' ? 2 : 4;
     const o = this.takeBuffer(B * N * C * bytesPer);
     const parts = await this.kernels[site.index].run(n.gpuBuffer as GPUBuffer, o, { B, h, w }, opts.windowOf(site), opts.profile);
-    if (parts) {
-      const sum = (timings.siteParts ??= { pool: 0, project: 0, attention: 0 });
-      sum.pool += parts.pool;
-      sum.project += parts.project;
-      sum.attention += parts.attention;
-    }
+    if (parts) timings.siteParts = addSitePartTimes(timings.siteParts, parts);
     const t = this.ort.Tensor.fromGpuBuffer(o, { dataType: n.type as 'float32' | 'float16', dims: [B, N, C] });
     held.set(site.output, { t, own: o });
   }

@@ -5,7 +5,7 @@ import { decodeModel, DataType } from '../onnx/proto.ts';
 import { splitUnet } from '../onnx/surgery.ts';
 import { siteGrid } from '../sa/schedule.ts';
 import { createSession, runSession, type Ort, type OrtSession, type OrtTensor } from '../gpu/ort.ts';
-import { gpuSiteKernels, UnetRunner, type SitePartTimes } from '../gpu/unet-runner.ts';
+import { addSitePartTimes, gpuSiteKernels, UnetRunner, type SitePartTimes } from '../gpu/unet-runner.ts';
 import { floatKind, floatTensor, tensorToF32, timestepTensor } from './tensor-io.ts';
 import { GenerationInterrupted, type ModelInfo, type Progress } from './engine.ts';
 import type { SdPipelineFiles } from './load-pipeline.ts';
@@ -93,12 +93,7 @@ export async function createGpuSdModel(ort: Ort, device: GPUDevice, files: SdPip
           onAbort: () => new GenerationInterrupted(),
         });
         siteTimes.wallMs += timings.siteMs;
-        if (timings.siteParts) {
-          const sum = (siteTimes.parts ??= { pool: 0, project: 0, attention: 0 });
-          sum.pool += timings.siteParts.pool;
-          sum.project += timings.siteParts.project;
-          sum.attention += timings.siteParts.attention;
-        }
+        if (timings.siteParts) siteTimes.parts = addSitePartTimes(siteTimes.parts, timings.siteParts);
         try {
           return { eps: await tensorToF32(outputs.out_sample), ortMs: timings.ortMs, siteMs: timings.siteMs };
         } finally {

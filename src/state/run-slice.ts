@@ -40,7 +40,7 @@ export type ModelState =
   | { kind: 'error'; key: string; error: AppError };
 
 /** A model the engine holds: it stays loaded when loading another one fails or is cancelled. */
-export interface LoadedModel {
+export interface HeldModel {
   key: string;
   info: ModelInfo;
 }
@@ -69,7 +69,7 @@ export interface RunSlice {
   /** the selected model's state */
   model: ModelState;
   /** what the engine holds (null: nothing yet); survives a failed load of another model */
-  loadedModel: LoadedModel | null;
+  loadedModel: HeldModel | null;
   /** base URL used when the model is 'custom' */
   customBase: string;
   /** img2img init image (null: txt2img) */
