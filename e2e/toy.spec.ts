@@ -7,12 +7,12 @@
 // The two prompts are ones the model draws right in that check (it does not draw every prompt
 // right: see scripts/toy-model/README.md); the check itself is what measures the model.
 import { readFileSync } from 'node:fs';
-import { readScene, type SceneReading, type ToyVocabulary } from '../src/models/toy/scene-check.ts';
+import { readScene, type SceneReading, type ScenePalettes } from '../src/models/toy/scene-check.ts';
 import { test, expect } from './fixture.ts';
 
 test.setTimeout(900_000);
 
-const vocab = JSON.parse(readFileSync('public/models/toy/slothful_toy.json', 'utf8')) as ToyVocabulary;
+const vocab = JSON.parse(readFileSync('public/models/toy/slothful_toy.json', 'utf8')) as ScenePalettes;
 const check = JSON.parse(readFileSync('scripts/toy-model/check/default.json', 'utf8')) as {
   settings: { seeds: number[]; steps: number; guidance: number; scheduler: string };
   entries: { caption: string; seed: number; expected: { colour: string; shape: string; background: string }; read: SceneReading }[];

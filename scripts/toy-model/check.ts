@@ -15,7 +15,8 @@ import { loadSdPipeline } from '../../src/pipeline/load-pipeline.ts';
 import { createCpuSdModel } from '../../src/pipeline/testing/cpu-backend.ts';
 import type { SchedulerName } from '../../src/pipeline/registry.ts';
 import { accuracy } from '../../src/models/toy/scene-check.ts';
-import { runToyCheck, SA_OFF, toyCheckCases, type ToyCheckSettings, type ToyVocabularyFile } from '../../src/models/toy/toy-check.ts';
+import { runToyCheck, SA_OFF, toyCheckCases, type ToyCheckSettings } from '../../src/models/toy/toy-check.ts';
+import type { ToyVocabulary } from '../../src/models/toy/vocabulary.ts';
 import { findSaPreset } from '../../src/state/presets.ts';
 import { encodePng } from '../../src/state/png-metadata.ts';
 
@@ -26,7 +27,7 @@ function arg(name: string, fallback: string): string {
 
 const modelDir = arg('model', 'public/models/toy');
 const outDir = arg('out', 'scripts/toy-model/check');
-const vocab = JSON.parse(readFileSync(join(modelDir, 'slothful_toy.json'), 'utf8')) as ToyVocabularyFile & { imageSize: number };
+const vocab = JSON.parse(readFileSync(join(modelDir, 'slothful_toy.json'), 'utf8')) as ToyVocabulary & { imageSize: number };
 const base = {
   seeds: arg('seeds', '1,2').split(',').map(Number),
   scheduler: arg('scheduler', 'dpmpp-2m-karras') as SchedulerName,

@@ -2,35 +2,17 @@
 // the model was trained on, read from the model folder's vocabulary file (registry
 // `vocabularyFile`), and builds a prompt in the caption form it learnt from three picks.
 import { useEffect, useState } from 'react';
+import { fillCaption, parseToyVocabulary, type Rgb, type ToyVocabulary } from '../models/toy/vocabulary.ts';
 import { useApp } from '../state/store.ts';
 
-/** What slothful_toy.json says (only the parts the helper shows). */
-export interface PromptVocabulary {
-  shapes: string[];
-  colours: Record<string, [number, number, number]>;
-  backgrounds: Record<string, [number, number, number]>;
-  positions?: Record<string, unknown>;
-  captionTemplates: { single: string; singleAt?: string; pair?: string };
-}
-
-export function parsePromptVocabulary(x: unknown): PromptVocabulary | null {
-  const v = x as Partial<PromptVocabulary> | null;
-  const ok = v && Array.isArray(v.shapes) && v.colours && typeof v.colours === 'object' && v.backgrounds && typeof v.backgrounds === 'object' && typeof v.captionTemplates?.single === 'string';
-  return ok ? (v as PromptVocabulary) : null;
-}
-
-export function fillTemplate(t: string, words: Record<string, string>): string {
-  return t.replace(/\{(\w+)\}/g, (m, k: string) => words[k] ?? m);
-}
-
-function useVocabulary(url: string | null): PromptVocabulary | null | 'error' {
-  const [state, setState] = useState<{ url: string; v: PromptVocabulary | null | 'error' } | null>(null);
+function useVocabulary(url: string | null): ToyVocabulary | null | 'error' {
+  const [state, setState] = useState<{ url: string; v: ToyVocabulary | null | 'error' } | null>(null);
   useEffect(() => {
     if (!url) return;
     let live = true;
     fetch(url)
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
-      .then((j: unknown) => live && setState({ url, v: parsePromptVocabulary(j) ?? 'error' }))
+      .then((j: unknown) => live && setState({ url, v: parseToyVocabulary(j) ?? 'error' }))
       .catch(() => live && setState({ url, v: 'error' }));
     return () => {
       live = false;
@@ -39,7 +21,7 @@ function useVocabulary(url: string | null): PromptVocabulary | null | 'error' {
   return state && state.url === url ? state.v : null;
 }
 
-const swatch = (rgb: [number, number, number]) => ({ background: `rgb(${rgb.join(',')})` });
+const swatch = (rgb: Rgb) => ({ background: `rgb(${rgb.join(',')})` });
 
 export function PromptHelper() {
   const modelId = useApp((s) => s.params.gen.model);
@@ -56,8 +38,8 @@ export function PromptHelper() {
   const background = pick.background ?? Object.keys(vocab.backgrounds)[0];
   const position = pick.position ?? '';
   const template = position && vocab.captionTemplates.singleAt ? vocab.captionTemplates.singleAt : vocab.captionTemplates.single;
-  const prompt = fillTemplate(template, { colour, shape, background, position });
-  const chips = <T extends string>(key: 'colour' | 'shape' | 'background' | 'position', words: T[], style?: (w: T) => React.CSSProperties) => (
+  const prompt = fillCaption(template, { colour, shape, background, position });
+  const chips = <T extends string>(key: 'colour' | 'shape' | 'background' | 'position', words: readonly T[], style?: (w: T) => React.CSSProperties) => (
     <div className="chips" role="group" aria-label={key}>
       {words.map((w) => (
         <button type="button" key={w || 'none'} className={`chip${(pick[key] ?? (key === 'position' ? '' : words[0])) === w ? ' on' : ''}`} data-testid={`word-${key}-${w || 'none'}`} onClick={() => setPick({ ...pick, [key]: w })}>
@@ -80,7 +62,7 @@ export function PromptHelper() {
           Use
         </button>
       </div>
-      {vocab.captionTemplates.pair && <p className="muted small">Two objects: “{fillTemplate(vocab.captionTemplates.pair, { colour1: 'red', shape1: 'circle', colour2: 'blue', shape2: 'square', background: 'white' })}” (less reliable).</p>}
+      {vocab.captionTemplates.pair && <p className="muted small">Two objects: “{fillCaption(vocab.captionTemplates.pair, { colour1: 'red', shape1: 'circle', colour2: 'blue', shape2: 'square', background: 'white' })}” (less reliable).</p>}
     </details>
   );
 }

@@ -4,10 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { accuracy, readScene, rgbStackImage, type Expected, type RgbaLike, type ToyVocabulary } from './scene-check.ts';
+import { accuracy, readScene, rgbStackImage, type Expected, type RgbaLike, type ScenePalettes } from './scene-check.ts';
 
 const dir = new URL('./__fixtures__/', import.meta.url);
-const vocab = JSON.parse(readFileSync(new URL('../../../scripts/toy-model/vocab.json', import.meta.url), 'utf8')) as ToyVocabulary;
+const vocab = JSON.parse(readFileSync(new URL('../../../scripts/toy-model/vocab.json', import.meta.url), 'utf8')) as ScenePalettes;
 const meta = JSON.parse(readFileSync(new URL('scenes.json', dir), 'utf8')) as { size: number; labels: (Expected & { caption: string; position: string })[] };
 const rgb = gunzipSync(readFileSync(new URL('scenes.u8.gz', dir)));
 

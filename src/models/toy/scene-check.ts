@@ -5,14 +5,10 @@
 // largest 4-connected blob of pixels farther from it than half the farthest pixel; colour = nearest palette entry to
 // the median of the blob's core; shape = how full the blob's bounding box is and where its width is.
 
-export type Rgb = readonly [number, number, number];
+import type { Rgb, ToyVocabulary } from './vocabulary.ts';
 
-/** The part of slothful_toy.json the checks need. */
-export interface ToyVocabulary {
-  shapes: readonly string[];
-  colours: Readonly<Record<string, Rgb>>;
-  backgrounds: Readonly<Record<string, Rgb>>;
-}
+/** The part of the vocabulary the reader needs: the shapes and both palettes. */
+export type ScenePalettes = Pick<ToyVocabulary, 'shapes' | 'colours' | 'backgrounds'>;
 
 export interface SceneReading {
   background: string;
@@ -129,7 +125,7 @@ function shapeOf(blob: number[], w: number): { shape: string; fill: number } {
 }
 
 /** What a single-object toy image shows. */
-export function readScene(img: RgbaLike, vocab: ToyVocabulary): SceneReading {
+export function readScene(img: RgbaLike, vocab: ScenePalettes): SceneReading {
   const bgRgb = frameColour(img);
   const background = nearest(vocab.backgrounds, bgRgb);
   const n = img.width * img.height;

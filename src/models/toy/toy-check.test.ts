@@ -9,11 +9,12 @@ import { fileFetch, modelBase } from '../../cli/file-fetch.ts';
 import { loadSdPipeline } from '../../pipeline/load-pipeline.ts';
 import { createCpuSdModel } from '../../pipeline/testing/cpu-backend.ts';
 import { accuracy, readScene, rgbStackImage, type Accuracy, type RgbaLike } from './scene-check.ts';
-import { generateToyCase, type ToyCheckEntry, type ToyCheckSettings, type ToyVocabularyFile } from './toy-check.ts';
+import { generateToyCase, type ToyCheckEntry, type ToyCheckSettings } from './toy-check.ts';
+import type { ToyVocabulary } from './vocabulary.ts';
 
 const MODEL = 'public/models/toy';
 const CHECK = 'scripts/toy-model/check';
-const vocab = JSON.parse(readFileSync(`${MODEL}/slothful_toy.json`, 'utf8')) as ToyVocabularyFile;
+const vocab = JSON.parse(readFileSync(`${MODEL}/slothful_toy.json`, 'utf8')) as ToyVocabulary;
 
 interface Stored {
   settings: ToyCheckSettings;

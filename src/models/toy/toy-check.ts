@@ -6,7 +6,8 @@ import type { GenerateRequest, ImageRgba } from '../../pipeline/engine.ts';
 import { generateImage, type SdModel } from '../../pipeline/sd-pipeline.ts';
 import type { SchedulerName } from '../../pipeline/registry.ts';
 import { DEFAULT_SA_PARAMS, type SaParams } from '../../sa/params.ts';
-import { readScene, type Expected, type SceneReading, type ToyVocabulary } from './scene-check.ts';
+import { readScene, type Expected, type SceneReading } from './scene-check.ts';
+import { fillCaption, type ToyVocabulary } from './vocabulary.ts';
 
 export interface ToyCheckSettings {
   seeds: number[];
@@ -30,18 +31,13 @@ export interface ToyCheckEntry extends ToyCheckCase {
 
 export const SA_OFF: SaParams = { ...DEFAULT_SA_PARAMS, enabled: false };
 
-/** The toy vocabulary as slothful_toy.json / scripts/toy-model/vocab.json write it. */
-export interface ToyVocabularyFile extends ToyVocabulary {
-  captionTemplates: { single: string };
-}
-
 /** Every single-object prompt (no position) × seed, in a fixed order. */
-export function toyCheckCases(vocab: ToyVocabularyFile, seeds: readonly number[]): ToyCheckCase[] {
+export function toyCheckCases(vocab: ToyVocabulary, seeds: readonly number[]): ToyCheckCase[] {
   const out: ToyCheckCase[] = [];
   for (const background of Object.keys(vocab.backgrounds)) {
     for (const colour of Object.keys(vocab.colours)) {
       for (const shape of vocab.shapes) {
-        const caption = vocab.captionTemplates.single.replace('{colour}', colour).replace('{shape}', shape).replace('{background}', background);
+        const caption = fillCaption(vocab.captionTemplates.single, { colour, shape, background });
         for (const seed of seeds) out.push({ caption, seed, expected: { background, colour, shape } });
       }
     }
@@ -60,7 +56,7 @@ export async function generateToyCase(model: SdModel, c: ToyCheckCase, s: ToyChe
 /** Runs every case; `onImage` sees each image (to store it). */
 export async function runToyCheck(
   model: SdModel,
-  vocab: ToyVocabularyFile,
+  vocab: ToyVocabulary,
   s: ToyCheckSettings,
   onImage?: (i: number, img: ImageRgba, e: ToyCheckEntry) => void,
 ): Promise<ToyCheckEntry[]> {
