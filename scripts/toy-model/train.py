@@ -26,7 +26,6 @@ import models as M
 import scenes as S
 from toy_tokenizer import ToyTokenizer
 
-torch.set_num_threads(1)
 T0 = time.time()
 
 
@@ -159,7 +158,9 @@ def main() -> None:
     p.add_argument("--save-every", type=int, default=200)
     p.add_argument("--continue-from", default="", help="stage 3: continue from this EMA checkpoint "
                    "(--unet-steps more steps, fresh AdamW, 20 warm-up steps, generator seeded seed + 3)")
+    p.add_argument("--threads", type=int, default=1, help="torch CPU threads (the committed run used 1)")
     args = p.parse_args()
+    torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
     log(f"args {json.dumps(vars(args))}")
     log(f"torch {torch.__version__} numpy {np.__version__} python {platform.python_version()} threads {torch.get_num_threads()}")
