@@ -4,8 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadSdPipeline } from '../pipeline/load-pipeline.ts';
-import { createGpuSdModel, type GpuSdModel } from '../pipeline/gpu-backend.ts';
-import { generateImage } from '../pipeline/sd-pipeline.ts';
+import { createGpuSdModel, generateOnGpu, type GpuSdModel } from '../pipeline/gpu-backend.ts';
 import type { StageTimings } from '../pipeline/engine.ts';
 import { generateRequestFrom, type ParamSet } from '../state/gen-params.ts';
 import { encodePng, writePngParams } from '../state/png-metadata.ts';
@@ -27,12 +26,15 @@ export async function loadModelOnGpu(model: string, tokenizer: string | undefine
 }
 
 export function describeTimings(t: StageTimings): string {
-  return `text ${ms(t.text)}, unet ORT ${ms(t.unetOrt)}, SA sites ${ms(t.saAttention)}, vae ${ms(t.vae)}, total ${ms(t.total)} (${t.method})`;
+  const sa = t.method === 'timestamp-query'
+    ? `SA sites ${ms(t.saPool + t.saProject + t.saAttention)} GPU (pool ${ms(t.saPool)}, projections ${ms(t.saProject)}, attention ${ms(t.saAttention)})`
+    : `SA sites ${ms(t.saAttention)}`;
+  return `text ${ms(t.text)}, unet ORT ${ms(t.unetOrt)}, ${sa}, vae ${ms(t.vae)}, total ${ms(t.total)} (${t.method})`;
 }
 
 /** One image for `set` as PNG bytes with the parameters embedded. */
 export async function renderPng(model: GpuSdModel, set: ParamSet, io: CliIo): Promise<{ png: Uint8Array; timings: StageTimings }> {
-  const r = await generateImage(model, generateRequestFrom(set.gen, set.sa), {
+  const r = await generateOnGpu(model, generateRequestFrom(set.gen, set.sa), {
     onProgress: (p) => p.stage === 'unet' && io.log(`  step ${p.step}/${p.total} at ${ms(p.elapsedMs)}`),
   });
   const png = writePngParams(await encodePng(r.image.data, r.image.width, r.image.height), set);

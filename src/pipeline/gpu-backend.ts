@@ -7,9 +7,9 @@ import { siteGrid } from '../sa/schedule.ts';
 import { createSession, runSession, type Ort, type OrtSession, type OrtTensor } from '../gpu/ort.ts';
 import { addSitePartTimes, gpuSiteKernels, UnetRunner, type SitePartTimes } from '../gpu/unet-runner.ts';
 import { floatKind, floatTensor, tensorToF32, timestepTensor } from './tensor-io.ts';
-import { GenerationInterrupted, type ModelInfo, type Progress } from './engine.ts';
+import { GenerationInterrupted, type GenerateRequest, type GenerateResult, type ModelInfo, type Progress } from './engine.ts';
 import type { SdPipelineFiles } from './load-pipeline.ts';
-import type { SdBackend, SdModel, TextContext, UnetCall } from './sd-pipeline.ts';
+import { generateImage, type RunOptions, type SdBackend, type SdModel, type TextContext, type UnetCall } from './sd-pipeline.ts';
 import { PromptTokenizer } from './tokenizer.ts';
 import { schedulerOptionsFromConfig } from './schedulers/index.ts';
 
@@ -35,9 +35,23 @@ export interface SiteTimeTotals {
 export interface GpuSdModel extends SdModel {
   info: ModelInfo;
   unetRunner: UnetRunner;
-  /** zero it (`wallMs = 0; parts = undefined`) before a generation, read it after */
+  /** summed over the calls since `generateOnGpu` zeroed it */
   siteTimes: SiteTimeTotals;
   release(): Promise<void>;
+}
+
+/**
+ * One generation on the GPU model, its SA timings from the sites' own clock: `saPool`, `saProject`
+ * and `saAttention` are GPU time (method 'timestamp-query') where the device has timestamps.
+ */
+export async function generateOnGpu(m: GpuSdModel, req: GenerateRequest, opts: RunOptions = {}): Promise<GenerateResult> {
+  const totals: SiteTimeTotals = m.siteTimes; // the U-Net calls add to it
+  totals.wallMs = 0;
+  totals.parts = undefined;
+  const r = await generateImage(m, req, opts);
+  const parts = m.siteTimes.parts;
+  if (!parts) return r;
+  return { ...r, timings: { ...r.timings, saPool: parts.pool, saProject: parts.project, saAttention: parts.attention, method: 'timestamp-query' } };
 }
 
 /** Creates every session on `device` (one after another) and returns a ready model. */

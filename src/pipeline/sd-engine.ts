@@ -22,8 +22,7 @@ import {
 } from './engine.ts';
 import { loadSdPipeline } from './load-pipeline.ts';
 import { browserModelCache, type ModelCache } from './model-source.ts';
-import { generateImage } from './sd-pipeline.ts';
-import { createGpuSdModel, type GpuSdModel, type SiteTimeTotals } from './gpu-backend.ts';
+import { createGpuSdModel, generateOnGpu, type GpuSdModel, type SiteTimeTotals } from './gpu-backend.ts';
 import { MODEL_REGISTRY } from './registry.ts';
 
 export interface SdEngineOptions {
@@ -37,13 +36,6 @@ export interface SdEngineOptions {
   fetchImpl?: typeof fetch;
   /** per-stage timing (default true) */
   profile?: boolean;
-}
-
-/** Fills the SA parts of `timings` from the sites' totals (GPU time where timestamps exist). */
-function withSiteTimes(r: GenerateResult, t: SiteTimeTotals): GenerateResult {
-  if (!t.parts) return r;
-  const timings = { ...r.timings, saPool: t.parts.pool, saProject: t.parts.project, saAttention: t.parts.attention, method: 'timestamp-query' };
-  return { ...r, timings };
 }
 
 export class SdEngine implements Engine {
@@ -174,11 +166,9 @@ export class SdEngine implements Engine {
       const onAbort = () => this.gate.interrupt();
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        p.siteTimes.wallMs = 0;
-        p.siteTimes.parts = undefined;
-        const r = await this.onDevice(ctx, generateImage(p, req, { signal, onProgress: opts.onProgress }));
+        const r = await this.onDevice(ctx, generateOnGpu(p, req, { signal, onProgress: opts.onProgress }));
         this.lastSiteTimes = structuredClone(p.siteTimes);
-        return withSiteTimes(r, p.siteTimes);
+        return r;
       } finally {
         opts.signal?.removeEventListener('abort', onAbort);
       }
