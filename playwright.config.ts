@@ -7,6 +7,8 @@ const QUIET = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-ba
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 // E2E_OUTDIR: serve another build folder (parallel local runs: `vite build --outDir dist-x`).
 const OUTDIR = process.env.E2E_OUTDIR ?? 'dist';
+// E2E_DEV=1: run against the dev server (`vite`) instead of the build, e.g. for e2e/gpu-status.spec.ts.
+const SERVER = process.env.E2E_DEV ? 'npx vite' : `npx vite preview --outDir ${OUTDIR}`;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -18,7 +20,7 @@ export default defineConfig({
   reporter: [['list']],
   use: { baseURL: `http://127.0.0.1:${PORT}`, viewport: { width: 1280, height: 800 } },
   webServer: {
-    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort --outDir ${OUTDIR}`,
+    command: `${SERVER} --host 127.0.0.1 --port ${PORT} --strictPort`,
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -34,3 +34,6 @@ npx vitest run --project gpu
 echo "== end-to-end tests (Playwright, Chromium + WebGPU on SwiftShader)"
 bash scripts/prepare-app.sh
 npx playwright test
+
+echo "== the dev server (vite) serves onnxruntime-web too: GPU self-check there"
+E2E_DEV=1 E2E_PORT=4174 npx playwright test e2e/gpu-status.spec.ts --project webgpu

@@ -15,13 +15,19 @@ export function ortNonBundledEntry(): string {
   return ortFile('ort-wasm-simd-threaded.asyncify.wasm').replace(/ort-wasm-simd-threaded\.asyncify\.wasm$/, 'ort.webgpu.min.mjs');
 }
 
+/** The ORT file a dev-server request asks for, or null. Vite's client adds queries such as `?import`. */
+export function ortAssetName(url: string | undefined): string | null {
+  const name = url?.match(/^\/ort\/([\w.-]+)(?:\?[^#]*)?$/)?.[1];
+  return name && ORT_FILES.includes(name) ? name : null;
+}
+
 export function ortAssets(): Plugin {
   return {
     name: 'slothful-ort-assets',
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
-        const name = req.url?.match(/^\/ort\/([\w.-]+)$/)?.[1];
-        if (!name || !ORT_FILES.includes(name)) return next();
+        const name = ortAssetName(req.url);
+        if (!name) return next();
         res.setHeader('Content-Type', name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript');
         res.end(readFileSync(ortFile(name)));
       });
