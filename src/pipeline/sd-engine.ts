@@ -43,7 +43,7 @@ export class SdEngine implements Engine {
   private ort?: Ort;
   private pipeline?: GpuSdModel;
   /** what is loaded, to rebuild it on a new device after a loss */
-  private loaded?: { source: ModelSource; info: ModelInfo };
+  private loaded?: ModelSource;
   private cache?: ModelCache;
   private readonly gate = new RequestGate();
   private deviceCount = 0;
@@ -95,12 +95,28 @@ export class SdEngine implements Engine {
 
   /** Re-creates the loaded model's sessions on the current (new) device from the model cache. */
   private async rebuild(): Promise<void> {
-    const loaded = this.loaded!;
+    this.pipeline = await this.build(this.loaded!);
+  }
+
+  /**
+   * Reads `source`'s files (from the model cache when there) and creates every session on the
+   * current device: the one way a model gets onto the GPU, for `load` and after a device loss.
+   */
+  private async build(source: ModelSource, opts: CallOptions = {}): Promise<GpuSdModel> {
     const { ctx, ort } = await this.device();
-    const files = await loadSdPipeline(loaded.source.base, { cache: await this.modelCache(), fetchImpl: this.opts.fetchImpl, tokenizerBase: loaded.source.tokenizerBase });
-    const next = await createGpuSdModel(ort, ctx.device, files, loaded.source.id, undefined, this.opts.profile ?? true);
-    next.info.defaults = loaded.info.defaults;
-    this.pipeline = next;
+    const t0 = performance.now();
+    const files = await loadSdPipeline(source.base, {
+      cache: await this.modelCache(),
+      fetchImpl: this.opts.fetchImpl,
+      signal: opts.signal,
+      tokenizerBase: source.tokenizerBase,
+      onProgress: (f) => opts.onProgress?.({ stage: 'load', step: 0, total: 0, elapsedMs: performance.now() - t0, file: f.file, loaded: f.loaded, bytes: f.total }),
+    });
+    if (opts.signal?.aborted) throw new GenerationInterrupted();
+    const next = await this.onDevice(ctx, createGpuSdModel(ort, ctx.device, files, source.id, opts.onProgress, this.opts.profile ?? true));
+    const entry = MODEL_REGISTRY.find((m) => m.id === source.id);
+    if (entry) next.info.defaults = { ...entry.defaults };
+    return next;
   }
 
   /**
@@ -136,23 +152,11 @@ export class SdEngine implements Engine {
 
   load(source: ModelSource, opts: CallOptions = {}): Promise<ModelInfo> {
     return this.exclusive(async (signal) => {
-      const { ctx, ort } = await this.device();
-      const t0 = performance.now();
-      const files = await loadSdPipeline(source.base, {
-        cache: await this.modelCache(),
-        fetchImpl: this.opts.fetchImpl,
-        signal,
-        tokenizerBase: source.tokenizerBase,
-        onProgress: (f) => opts.onProgress?.({ stage: 'load', step: 0, total: 0, elapsedMs: performance.now() - t0, file: f.file, loaded: f.loaded, bytes: f.total }),
-      });
-      if (signal.aborted) throw new GenerationInterrupted();
       // Build the new pipeline before releasing the old one: a broken model leaves the old one usable.
-      const next = await this.onDevice(ctx, createGpuSdModel(ort, ctx.device, files, source.id, opts.onProgress, this.opts.profile ?? true));
+      const next = await this.build(source, { signal, onProgress: opts.onProgress });
       if (this.pipeline) await this.pipeline.release();
       this.pipeline = next;
-      const entry = MODEL_REGISTRY.find((m) => m.id === source.id);
-      if (entry) next.info.defaults = { ...entry.defaults };
-      this.loaded = { source, info: next.info };
+      this.loaded = source;
       return next.info;
     });
   }
