@@ -13,6 +13,8 @@ import { fileFetch } from '../src/cli/file-fetch.ts';
 test.setTimeout(1_200_000);
 
 test('generate: an image on the embedded model equals the CPU reference (SA off, unsplit U-Net on onnxruntime-node)', async ({ app, page }) => {
+  const consoleErrors: string[] = []; // the worker's too (ORT's warnings arrive as errors unless silenced)
+  page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
   await app.open('?v=1&m=tiny&w=128&h=128&st=2&s=7&sa.enabled=0');
   expect((await app.gpuSettled()).kind).toBe('ready');
   const first = await page.evaluate(() => window.__slothful!.generate());
@@ -23,6 +25,7 @@ test('generate: an image on the embedded model equals the CPU reference (SA off,
   expect(a.meanRgba.every(Number.isFinite)).toBe(true);
   expect(a.timings.total).toBeGreaterThan(0);
   await expect(page.getByTestId('main-image')).toBeVisible();
+  expect(consoleErrors, 'console errors while loading and generating').toEqual([]);
   // (Same seed ⇒ same pixels on the GPU path is checked in src/pipeline/sd-pipeline.gpu.test.ts.)
 
   // The same request through the CPU reference pipeline (the model files the page loaded).

@@ -12,7 +12,7 @@ declare global {
 
 export interface PageWatch {
   pageErrors: string[];
-  /** console errors, less onnxruntime's own warnings (`[W:onnxruntime…]`, logged as errors) */
+  /** console errors (onnxruntime's warnings are silenced by the sessions' logSeverityLevel) */
   consoleErrors: string[];
   /** console messages about a blocked resource (workers report CSP violations only there) */
   cspConsole: string[];
@@ -31,7 +31,7 @@ export async function watchPage(page: Page): Promise<PageWatch> {
   page.on('console', (m) => {
     const text = m.text();
     if (/Content Security Policy|Refused to/i.test(text)) watch.cspConsole.push(text);
-    if (m.type() === 'error' && !/^\S+ \S+ \[W:onnxruntime/.test(text)) watch.consoleErrors.push(text);
+    if (m.type() === 'error') watch.consoleErrors.push(text);
   });
   await page.addInitScript(() => {
     window.__cspViolations = [];

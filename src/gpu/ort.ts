@@ -48,6 +48,9 @@ export async function createSession(ort: Ort, device: GPUDevice, model: Uint8Arr
       externalData: opts.externalData,
       freeDimensionOverrides: opts.freeDimensionOverrides,
       graphOptimizationLevel: 'all',
+      // errors only: ORT's warnings (e.g. "Some nodes were not assigned to the preferred execution
+      // providers" for shape ops it keeps on the CPU, as intended) reach the console as errors
+      logSeverityLevel: 3,
     }),
   );
   creating = run.catch(() => undefined);
