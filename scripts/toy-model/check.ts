@@ -6,14 +6,15 @@
 //   <label>.rgb.gz   the images, uint8 [N, size, size, 3] (re-read by toy-check.test.ts)
 //   <label>.png      a contact sheet (one row per background/colour, 2 seeds per shape)
 // Run: npx vite-node scripts/toy-model/check.ts -- [--model public/models/toy] [--out scripts/toy-model/check]
-//      [--scheduler dpmpp-2m-karras] [--steps 10] [--guidance 7.5] [--seeds 1,2] [--sa off,default] [--sa-seeds 1]
+//      [--scheduler S] [--steps N] [--guidance G] [--seeds 1,2] [--sa off,default] [--sa-seeds 1]
+// Scheduler, steps and guidance default to the toy model's registry defaults (what the app uses).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileFetch, modelBase } from '../../src/cli/file-fetch.ts';
 import { loadSdPipeline } from '../../src/pipeline/load-pipeline.ts';
 import { createCpuSdModel } from '../../src/pipeline/testing/cpu-backend.ts';
-import type { SchedulerName } from '../../src/pipeline/registry.ts';
+import { EMBEDDED_MODEL_ID, MODEL_REGISTRY, type SchedulerName } from '../../src/pipeline/registry.ts';
 import { accuracy } from '../../src/models/toy/scene-check.ts';
 import { runToyCheck, SA_OFF, toyCheckCases, type ToyCheckSettings } from '../../src/models/toy/toy-check.ts';
 import type { ToyVocabulary } from '../../src/models/toy/vocabulary.ts';
@@ -28,11 +29,12 @@ function arg(name: string, fallback: string): string {
 const modelDir = arg('model', 'public/models/toy');
 const outDir = arg('out', 'scripts/toy-model/check');
 const vocab = JSON.parse(readFileSync(join(modelDir, 'slothful_toy.json'), 'utf8')) as ToyVocabulary & { imageSize: number };
+const defaults = MODEL_REGISTRY.find((m) => m.id === EMBEDDED_MODEL_ID)!.defaults;
 const base = {
   seeds: arg('seeds', '1,2').split(',').map(Number),
-  scheduler: arg('scheduler', 'dpmpp-2m-karras') as SchedulerName,
-  steps: Number(arg('steps', '10')),
-  guidance: Number(arg('guidance', '7.5')),
+  scheduler: arg('scheduler', defaults.scheduler) as SchedulerName,
+  steps: Number(arg('steps', String(defaults.steps))),
+  guidance: Number(arg('guidance', String(defaults.guidance))),
   size: vocab.imageSize,
 };
 /** seeds for the SA-on settings (the JS reference sites are slow; default: the first seed) */

@@ -15,6 +15,7 @@ import json
 import math
 import os
 import platform
+import shutil
 import time
 
 import numpy as np
@@ -137,7 +138,8 @@ def save_unet(args, unet, text, step: int) -> None:
     path = os.path.join(args.out, "unet_text.pt")
     torch.save({"unet": unet.state_dict(), "text": text.state_dict(), "step": step}, path + ".tmp")
     os.replace(path + ".tmp", path)
-    log(f"saved EMA U-Net + text encoder at step {step} → {path}")
+    shutil.copyfile(path, os.path.join(args.out, f"unet_text_{step}.pt"))  # each save kept: pick any step
+    log(f"saved EMA U-Net + text encoder at step {step} → {path} (+ unet_text_{step}.pt)")
 
 
 def main() -> None:

@@ -43,7 +43,7 @@ export const MODEL_REGISTRY: readonly ModelEntry[] = [
     base: 'models/toy',
     approxDownloadMB: 5,
     needs: { shaderF16: false },
-    defaults: { scheduler: 'dpmpp-2m-karras', steps: 10, guidance: 7.5, width: 128, height: 128 },
+    defaults: { scheduler: 'dpmpp-2m-karras', steps: 10, guidance: 3, width: 128, height: 128 },
     vocabularyFile: 'slothful_toy.json',
     notes: 'A tiny latent diffusion model trained on one CPU core (scripts/toy-model): it draws a circle, square or triangle in one of 6 colours on a white, black or gray background, at 128×128. The prompt helper lists the words it knows.',
   },
