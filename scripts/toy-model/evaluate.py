@@ -48,9 +48,9 @@ def classify(img: np.ndarray) -> dict:
     return {"background": background, "colour": colour, "shape": best}
 
 
-def load_run(run: str, tok: ToyTokenizer):
+def load_run(run: str, tok: ToyTokenizer, checkpoint: str = "unet_text.pt"):
     ae = torch.load(os.path.join(run, "ae.pt"))
-    ck = torch.load(os.path.join(run, "unet_text.pt"))
+    ck = torch.load(os.path.join(run, checkpoint))
     dec = M.Decoder()
     dec.load_state_dict(ae["decoder"])
     unet, text = M.UNet2DConditionModel(M.UNET_CONFIG), M.TextEncoder(len(tok.vocab))
@@ -82,6 +82,7 @@ def generate(dec, unet, text, scaling, tok, captions, seeds, steps, guidance, sa
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--run", default="/tmp/toy-run")
+    p.add_argument("--checkpoint", default="unet_text.pt", help="U-Net + text encoder weights in --run (e.g. unet_text_4800.pt)")
     p.add_argument("--seeds", type=int, nargs="+", default=[1, 2])
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--guidance", type=float, default=6.0)
@@ -91,7 +92,7 @@ def main() -> None:
     torch.set_num_threads(1)
     M.Attention.scores_by_bmm = True
     tok = ToyTokenizer(S.scene_words())
-    dec, unet, text, scaling, step = load_run(args.run, tok)
+    dec, unet, text, scaling, step = load_run(args.run, tok, args.checkpoint)
     prompts = S.single_prompts()
     captions = [p[0] for p in prompts for _ in args.seeds]
     seeds = [s for _ in prompts for s in args.seeds]

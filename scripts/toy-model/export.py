@@ -93,11 +93,12 @@ def write_configs(out: str, tok: ToyTokenizer, scaling: float, step: int) -> Non
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--run", default="/tmp/toy-run")
+    p.add_argument("--checkpoint", default="unet_text.pt", help="U-Net + text encoder weights in --run (e.g. unet_text_4800.pt)")
     p.add_argument("--out", default=os.path.join(HERE, "..", "..", "public", "models", "toy"))
     args = p.parse_args()
     torch.set_num_threads(1)
     tok = ToyTokenizer(S.scene_words())
-    dec, unet, text, scaling, step = E.load_run(args.run, tok)
+    dec, unet, text, scaling, step = E.load_run(args.run, tok, args.checkpoint)
     enc = M.Encoder()
     enc.load_state_dict(torch.load(os.path.join(args.run, "ae.pt"))["encoder"])
     enc.eval()
