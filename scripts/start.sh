@@ -5,5 +5,5 @@ cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund
 bash scripts/prepare-app.sh
 PORT="${PORT:-4173}"
-echo "Slothful is served at http://127.0.0.1:${PORT}/  (Ctrl+C stops it)"
+echo "Starting Slothful at http://127.0.0.1:${PORT}/ (ready when Vite prints its Local: line; Ctrl+C stops it)"
 exec npx vite preview --host 127.0.0.1 --port "$PORT" --strictPort
