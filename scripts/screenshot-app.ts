@@ -2,16 +2,9 @@
 // the embedded toy model, after one generation with its defaults, in Debian's Chromium on
 // SwiftShader. Needs the app served (npm start, or vite preview):
 //   npx vite-node scripts/screenshot-app.ts -- [http://127.0.0.1:4173/]
-import { chromium } from '@playwright/test';
+import { appUrl, withAppPage } from './screenshot-page.ts';
 
-const url = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'http://127.0.0.1:4173/';
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--enable-unsafe-webgpu'] });
-try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(url);
-  await page.waitForFunction(() => Boolean(window.__slothful));
-  const gpu = await page.evaluate(() => window.__slothful!.gpuSettled());
-  if (gpu.kind !== 'ready') throw new Error(`WebGPU is not ready: ${gpu.kind}`);
+await withAppPage(appUrl(), { width: 1280, height: 800 }, async (page) => {
   const outcome = await page.evaluate(() => window.__slothful!.generate());
   if (outcome !== 'done') throw new Error(`generate ended ${outcome}`);
   await page.getByTestId('main-image').waitFor();
@@ -19,6 +12,4 @@ try {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: 'docs/screenshots/mobile.png' });
   console.log('wrote docs/screenshots/desktop.png and mobile.png');
-} finally {
-  await browser.close();
-}
+});
