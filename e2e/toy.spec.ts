@@ -6,12 +6,13 @@
 // i.e. the browser draws what the pipeline on onnxruntime-node drew. The check itself (all 54
 // prompts × 2 seeds) is what measures the model.
 import { readFileSync } from 'node:fs';
-import { readScene, type SceneReading, type ScenePalettes } from '../src/models/toy/scene-check.ts';
+import { readScene, type SceneReading } from '../src/models/toy/scene-check.ts';
+import { fillCaption, type ToyVocabulary } from '../src/models/toy/vocabulary.ts';
 import { test, expect } from './fixture.ts';
 
 test.setTimeout(900_000);
 
-const vocab = JSON.parse(readFileSync('public/models/toy/slothful_toy.json', 'utf8')) as ScenePalettes;
+const vocab = JSON.parse(readFileSync('public/models/toy/slothful_toy.json', 'utf8')) as ToyVocabulary;
 const check = JSON.parse(readFileSync('scripts/toy-model/check/default.json', 'utf8')) as {
   settings: { seeds: number[]; steps: number; guidance: number; scheduler: string };
   entries: { caption: string; seed: number; expected: { colour: string; shape: string; background: string }; read: SceneReading }[];
@@ -32,7 +33,7 @@ test('toy model: the prompt helper builds two prompts; the images show what they
   for (const [colour, shape, background] of PROMPTS) {
     for (const [key, word] of [['colour', colour], ['shape', shape], ['background', background]]) await page.getByTestId(`word-${key}-${word}`).click();
     await page.getByTestId('prompt-helper-use').click();
-    const caption = `a ${colour} ${shape} on a ${background} background`;
+    const caption = fillCaption(vocab.captionTemplates.single, { colour, shape, background });
     await expect(page.getByTestId('gen-prompt')).toHaveValue(caption);
     expect(await page.evaluate(() => window.__slothful!.generate())).toBe('done');
     const pixels = await page.getByTestId('main-image').evaluate((c: HTMLCanvasElement) => {

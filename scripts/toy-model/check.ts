@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { fileFetch, modelBase } from '../../src/cli/file-fetch.ts';
 import { loadSdPipeline } from '../../src/pipeline/load-pipeline.ts';
 import { createCpuSdModel } from '../../src/pipeline/testing/cpu-backend.ts';
-import { EMBEDDED_MODEL_ID, MODEL_REGISTRY, type SchedulerName } from '../../src/pipeline/registry.ts';
+import { EMBEDDED_DEFAULTS as defaults, type SchedulerName } from '../../src/pipeline/registry.ts';
 import { accuracy } from '../../src/models/toy/scene-check.ts';
 import { runToyCheck, SA_OFF, toyCheckCases, type ToyCheckSettings } from '../../src/models/toy/toy-check.ts';
 import type { ToyVocabulary } from '../../src/models/toy/vocabulary.ts';
@@ -29,7 +29,6 @@ function arg(name: string, fallback: string): string {
 const modelDir = arg('model', 'public/models/toy');
 const outDir = arg('out', 'scripts/toy-model/check');
 const vocab = JSON.parse(readFileSync(join(modelDir, 'slothful_toy.json'), 'utf8')) as ToyVocabulary & { imageSize: number };
-const defaults = MODEL_REGISTRY.find((m) => m.id === EMBEDDED_MODEL_ID)!.defaults;
 const base = {
   seeds: arg('seeds', '1,2').split(',').map(Number),
   scheduler: arg('scheduler', defaults.scheduler) as SchedulerName,

@@ -5,7 +5,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { normalizeSaParams, type Notice, type SaParams } from '../sa/index.ts';
 import { DEFAULT_GEN_PARAMS, normalizeGenParams, SCHEDULERS, type GenParams, type ParamSet } from '../state/gen-params.ts';
 import { decodeUrlPreset } from '../state/url-preset.ts';
-import { MODEL_REGISTRY } from '../pipeline/registry.ts';
+import { registryDefaults } from '../pipeline/registry.ts';
 
 export class CliUsageError extends Error {
   override name = 'CliUsageError';
@@ -205,7 +205,7 @@ export function paramSetFrom(a: GenerateArgs | SweepArgs, readText: (path: strin
   const notices: Notice[] = [];
   const id = modelIdOf(a.model);
   // A known model (by folder name) starts from its registry defaults: size, steps, guidance, sampler.
-  const known = MODEL_REGISTRY.find((m) => m.id === id)?.defaults;
+  const known = registryDefaults(id);
   let gen: GenParams = { ...DEFAULT_GEN_PARAMS, ...known, model: id };
   let sa: SaParams = normalizeSaParams(undefined).params;
   if (a.preset !== undefined) {

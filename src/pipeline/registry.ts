@@ -96,6 +96,14 @@ export const MODEL_REGISTRY: readonly ModelEntry[] = [
   },
 ];
 
+/** A registry model's defaults (size, steps, guidance, sampler); undefined for a model not in it. */
+export function registryDefaults(id: string): ModelEntry['defaults'] | undefined {
+  return MODEL_REGISTRY.find((m) => m.id === id)?.defaults;
+}
+
+/** The embedded model's defaults: what the app's form and the toy model's check start from. */
+export const EMBEDDED_DEFAULTS = registryDefaults(EMBEDDED_MODEL_ID)!;
+
 export interface AdapterCaps {
   shaderF16: boolean;
   maxBufferSize: number;

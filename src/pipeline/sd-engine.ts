@@ -23,7 +23,7 @@ import {
 import { loadSdPipeline } from './load-pipeline.ts';
 import { browserModelCache, type ModelCache } from './model-source.ts';
 import { createGpuSdModel, generateOnGpu, type GpuSdModel, type SiteTimeTotals } from './gpu-backend.ts';
-import { MODEL_REGISTRY } from './registry.ts';
+import { registryDefaults } from './registry.ts';
 
 export interface SdEngineOptions {
   /** where onnxruntime-web's wasm runtime is served */
@@ -114,8 +114,8 @@ export class SdEngine implements Engine {
     });
     if (opts.signal?.aborted) throw new GenerationInterrupted();
     const next = await this.onDevice(ctx, createGpuSdModel(ort, ctx.device, files, source.id, opts.onProgress, this.opts.profile ?? true));
-    const entry = MODEL_REGISTRY.find((m) => m.id === source.id);
-    if (entry) next.info.defaults = { ...entry.defaults };
+    const defaults = registryDefaults(source.id);
+    if (defaults) next.info.defaults = { ...defaults };
     return next;
   }
 

@@ -5,7 +5,7 @@
 import { normalizeSaParams, type Notice, type SaParams } from '../sa/index.ts';
 import type { GenerateRequest, ImageRgba, SchedulerName } from '../pipeline/engine.ts';
 import { findSaPreset } from './presets.ts';
-import { MODEL_REGISTRY, EMBEDDED_MODEL_ID } from '../pipeline/registry.ts';
+import { EMBEDDED_DEFAULTS, EMBEDDED_MODEL_ID } from '../pipeline/registry.ts';
 
 export type { Notice };
 
@@ -60,19 +60,17 @@ const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 const SECOND_PASS_SA = findSaPreset('second-pass')!.params;
 
-/** The embedded model's own defaults (size, steps, guidance, sampler) start the form. */
-const EMBEDDED = MODEL_REGISTRY.find((m) => m.id === EMBEDDED_MODEL_ID)!.defaults;
 
 export const DEFAULT_GEN_PARAMS: GenParams = Object.freeze({
   model: EMBEDDED_MODEL_ID,
   prompt: 'a red circle on a white background',
   negativePrompt: '',
   seed: 1,
-  steps: EMBEDDED.steps,
-  guidance: EMBEDDED.guidance,
-  width: EMBEDDED.width,
-  height: EMBEDDED.height,
-  scheduler: EMBEDDED.scheduler,
+  steps: EMBEDDED_DEFAULTS.steps,
+  guidance: EMBEDDED_DEFAULTS.guidance,
+  width: EMBEDDED_DEFAULTS.width,
+  height: EMBEDDED_DEFAULTS.height,
+  scheduler: EMBEDDED_DEFAULTS.scheduler,
   denoise: 0.75,
   hires: Object.freeze({ enabled: false, scale: 1.5, denoise: 0.5, steps: 10, sa: SECOND_PASS_SA }),
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileFetch, modelBase } from '../../cli/file-fetch.ts';
 import { loadSdPipeline } from '../../pipeline/load-pipeline.ts';
 import { createCpuSdModel } from '../../pipeline/testing/cpu-backend.ts';
-import { EMBEDDED_MODEL_ID, MODEL_REGISTRY } from '../../pipeline/registry.ts';
+import { EMBEDDED_DEFAULTS } from '../../pipeline/registry.ts';
 import { accuracy, readScene, rgbStackImage, type Accuracy, type RgbaLike } from './scene-check.ts';
 import { generateToyCase, type ToyCheckEntry, type ToyCheckSettings } from './toy-check.ts';
 import type { ToyVocabulary } from './vocabulary.ts';
@@ -51,7 +51,7 @@ describe('toy model: stored accuracy check', () => {
   for (const label of ['off', 'default']) {
     it(`${label}: meets the bar (background ≥ 95%, colour ≥ 95%, shape ≥ 80%) at the app's defaults for the toy model`, () => {
       const { settings, accuracy: a } = load(label).stored;
-      const d = MODEL_REGISTRY.find((m) => m.id === EMBEDDED_MODEL_ID)!.defaults;
+      const d = EMBEDDED_DEFAULTS;
       expect({ scheduler: settings.scheduler, steps: settings.steps, guidance: settings.guidance, size: settings.size }).toEqual({ scheduler: d.scheduler, steps: d.steps, guidance: d.guidance, size: d.width });
       expect(a.background).toBeGreaterThanOrEqual(0.95);
       expect(a.colour).toBeGreaterThanOrEqual(0.95);
