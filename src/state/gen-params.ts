@@ -60,17 +60,13 @@ const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 const SECOND_PASS_SA = findSaPreset('second-pass')!.params;
 
-
+/** The form starts on the embedded model with its own defaults (size, steps, guidance, sampler). */
 export const DEFAULT_GEN_PARAMS: GenParams = Object.freeze({
   model: EMBEDDED_MODEL_ID,
   prompt: 'a red circle on a white background',
   negativePrompt: '',
   seed: 1,
-  steps: EMBEDDED_DEFAULTS.steps,
-  guidance: EMBEDDED_DEFAULTS.guidance,
-  width: EMBEDDED_DEFAULTS.width,
-  height: EMBEDDED_DEFAULTS.height,
-  scheduler: EMBEDDED_DEFAULTS.scheduler,
+  ...EMBEDDED_DEFAULTS,
   denoise: 0.75,
   hires: Object.freeze({ enabled: false, scale: 1.5, denoise: 0.5, steps: 10, sa: SECOND_PASS_SA }),
 });
