@@ -12,9 +12,16 @@ export function storageBuffer(device: GPUDevice, label: string, bytes: number): 
   return device.createBuffer({ label, size: align16(Math.max(bytes, 16)), usage: STORAGE_USAGE });
 }
 
+/** A storage buffer holding `data` (an odd number of f16 values is padded with a zero half: writes are whole words). */
 export function uploadBuffer(device: GPUDevice, label: string, data: ArrayBufferView): GPUBuffer {
   const buf = storageBuffer(device, label, data.byteLength);
-  device.queue.writeBuffer(buf, 0, data.buffer, data.byteOffset, data.byteLength);
+  let bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (bytes.byteLength % 4) {
+    const padded = new Uint8Array(Math.ceil(bytes.byteLength / 4) * 4);
+    padded.set(bytes);
+    bytes = padded;
+  }
+  device.queue.writeBuffer(buf, 0, bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return buf;
 }
 

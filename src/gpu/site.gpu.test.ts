@@ -21,3 +21,21 @@ describe('SelfAttentionSite vs siteReference', () => {
     await check({ dtype: 'f16', f16Path: 'packed', B: 2, h: 5, w: 40, C: 128, heads: 2, bias: false, windows: [PLAIN_WINDOW, window2d(5, 40, 2, 2, 'avg', 1, 0)] });
   });
 });
+
+describe('SelfAttentionSite, general path (C or head_dim not a multiple of 4) vs siteReference', () => {
+  const sa2x2 = (h: number, w: number) => window2d(h, w, 2, 2, 'avg', 1, 1);
+  it('fp32: head_dim 2 (C 16, 8 heads), 6×10 grid: plain, 2D 2×2 avg, 2D 3×2 max (K ≠ V)', async () => {
+    await check({ dtype: 'f32', B: 2, h: 6, w: 10, C: 16, heads: 8, bias: false, windows: [PLAIN_WINDOW, sa2x2(6, 10), window2d(6, 10, 3, 2, 'max', 0.5, 1)] });
+  });
+  it('fp32: C 6 (not a multiple of 4), head_dim 3, with biases, 5×7 grid', async () => {
+    await check({ dtype: 'f32', B: 2, h: 5, w: 7, C: 6, heads: 2, bias: true, windows: [PLAIN_WINDOW, sa2x2(5, 7)] });
+  });
+  it('fp32: head_dim 1 (C 5, 5 heads) and head_dim 44 (a multiple of 4 the tiling cannot split; runs as 48)', async () => {
+    await check({ dtype: 'f32', B: 1, h: 4, w: 9, C: 5, heads: 5, bias: false, windows: [PLAIN_WINDOW, sa2x2(4, 9)] });
+    await check({ dtype: 'f32', B: 1, h: 4, w: 9, C: 44, heads: 1, bias: true, windows: [PLAIN_WINDOW, sa2x2(4, 9)] });
+  });
+  it('packed fp16: C 6 head_dim 3 and C 16 head_dim 2, 5×7 grid', async () => {
+    await check({ dtype: 'f16', f16Path: 'packed', B: 2, h: 5, w: 7, C: 6, heads: 2, bias: true, windows: [PLAIN_WINDOW, sa2x2(5, 7)] });
+    await check({ dtype: 'f16', f16Path: 'packed', B: 2, h: 5, w: 7, C: 16, heads: 8, bias: false, windows: [PLAIN_WINDOW, window2d(5, 7, 2, 1, 'max', 0.5, 0)] });
+  });
+});

@@ -22,6 +22,11 @@ export interface AttentionOptions extends DTypeOptions {
   /** workgroup memory to aim for (default min(device limit, 16 KiB)) */
   workgroupBytes?: number;
   tiling?: AttentionTiling;
+  /**
+   * The softmax scale (default 1/√headDim). A site whose head_dim is padded to a multiple of 4
+   * (src/gpu/site.ts) keeps 1/√(its real head_dim): the zero columns add nothing to q·k.
+   */
+  softmaxScale?: number;
 }
 
 /** A tensor view: row stride and first column, in values. */
@@ -70,10 +75,27 @@ export function attentionTiling(headDim: number, workgroupSize: number, workgrou
   return { split, queries, keys };
 }
 
+/**
+ * The head_dim the vectorised kernel runs for a real head_dim `d`: d itself when it is a multiple
+ * of 4 that the tiling can split, else the next such size (the site zero-pads up to it).
+ */
+export function kernelHeadDim(d: number, workgroupSize = DEFAULT_WORKGROUP_SIZE): number {
+  if (!Number.isInteger(d) || d < 1) throw new KernelConfigError(`head_dim must be a positive integer, got ${d}.`);
+  for (let dp = Math.ceil(d / 4) * 4; ; dp += 4) {
+    try {
+      attentionTiling(dp, workgroupSize, DEFAULT_WORKGROUP_BYTES);
+      return dp;
+    } catch (e) {
+      if (!(e instanceof KernelConfigError) || dp > 4 * d + 64) throw e;
+    }
+  }
+}
+
 export class FlashAttention {
   readonly variant: StorageVariant;
   readonly headDim: number;
   readonly tiling: AttentionTiling;
+  private readonly scaleLog2: number;
   private readonly pipeline: GPUComputePipeline;
   private readonly uniforms: UniformCache;
 
@@ -100,6 +122,7 @@ export class FlashAttention {
       constants: { HEAD_DIM: opts.headDim, SPLIT: split, QUERIES: queries, KEYS: keys },
     });
     this.uniforms = new UniformCache(device, label);
+    this.scaleLog2 = Math.LOG2E * (opts.softmaxScale ?? 1 / Math.sqrt(opts.headDim));
   }
 
   /** Encodes one dispatch into `pass`. All buffers borrowed, owned by the caller. */
@@ -119,7 +142,7 @@ export class FlashAttention {
     words.set([a.N, a.M, 0, 0]);
     const fields = [a.q, a.k, a.v, a.o].flatMap((view) => [view.ld / 4, (view.offset ?? 0) / 4]);
     words.set(fields, 4);
-    new Float32Array(words.buffer)[12] = Math.LOG2E / Math.sqrt(d);
+    new Float32Array(words.buffer)[12] = this.scaleLog2;
     const bind = this.device.createBindGroup({
       label: 'Attention',
       layout: this.pipeline.getBindGroupLayout(0),

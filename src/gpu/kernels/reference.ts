@@ -103,3 +103,10 @@ export function siteReference(
   const v = round(matmulReference(round(pooled.v), Wv, B * M, C, C, opts.bv));
   return round(attentionReference(q, k, v, { B, N, M, heads, headDim: C / heads }));
 }
+
+/** y[r, g·dout + j] = x[r, g·din + j] for j < len, 0 for len ≤ j < dout (shaders/repack.wgsl). */
+export function repackReference(x: ArrayLike<number>, rows: number, groups: number, din: number, dout: number, len: number): Float32Array {
+  const y = new Float32Array(rows * groups * dout);
+  for (let r = 0; r < rows; r++) for (let g = 0; g < groups; g++) for (let j = 0; j < len; j++) y[(r * groups + g) * dout + j] = x[(r * groups + g) * din + j];
+  return y;
+}
