@@ -21,12 +21,15 @@ export interface KernelBenchOptions {
   ort: boolean;
   /** also time attention tilings (workgroup size × workgroup memory) at stride 1 */
   tune?: boolean;
+  /** head_dim at level 0 (C = 320): 40 is SD1.5 (8 heads), 64 is SD2.x (5 heads) */
+  headDim?: number;
 }
 
 const B = 2;
-const HEADS = 8;
-const HEAD_DIM = 40;
-const C = HEADS * HEAD_DIM;
+// level-0 shape, set by runKernelBench from --head-dim (C stays 320)
+let HEADS = 8;
+let HEAD_DIM = 40;
+let C = HEADS * HEAD_DIM;
 const STRIDES: [string, number][] = [
   ['1 (plain)', 1],
   ['2×2', 4],
@@ -267,6 +270,9 @@ async function warmUp(device: GPUDevice, ms: number, dtype: TensorDType): Promis
 export async function runKernelBench({ device, report }: GpuContext, opts: KernelBenchOptions): Promise<void> {
   const ort = opts.ort ? await loadOrt(ortWasmDir()) : undefined;
   if (!report.isFallbackAdapter) await warmUp(device, 3000, opts.dtype);
+  HEAD_DIM = opts.headDim ?? 40;
+  HEADS = Math.round(320 / HEAD_DIM);
+  C = HEADS * HEAD_DIM;
   const rows: AttentionRow[] = [];
   const mm: string[] = [];
   const tune: string[] = [];
@@ -277,7 +283,7 @@ export async function runKernelBench({ device, report }: GpuContext, opts: Kerne
   }
   const adapter = [report.vendor, report.architecture, report.description].filter(Boolean).join(' / ');
   console.log(`\n### Kernel benchmark — ${adapter}${report.isFallbackAdapter ? ' (fallback adapter)' : ''}`);
-  console.log(`SD1.5 level 0: B=${B}, C=${C}, ${HEADS} heads × ${HEAD_DIM}, ${opts.dtype}; SA windows 2D avg, blend 0; per-call medians of ${opts.reps} samples of back-to-back calls (≥ ${SAMPLE_MS} ms each) after 1 warm-up run each (and 3 s of GPU load first on real GPUs, so clocks have ramped up).`);
+  console.log(`${HEAD_DIM === 64 ? 'SD2.x' : HEAD_DIM === 40 ? 'SD1.5' : 'Custom'} level 0: B=${B}, C=${C}, ${HEADS} heads × ${HEAD_DIM}, ${opts.dtype}; SA windows 2D avg, blend 0; per-call medians of ${opts.reps} samples of back-to-back calls (≥ ${SAMPLE_MS} ms each) after 1 warm-up run each (and 3 s of GPU load first on real GPUs, so clocks have ramped up).`);
   console.log(`Attention GFLOP/s count 4·B·heads·N·M·d. Ratios > 1: ours is faster.\n`);
   console.log(attentionTable(rows).join('\n'));
   if (tune.length) console.log(`\n| image | attention tiling (stride 1) | ms | GFLOP/s |\n|---|---|---|---|\n${tune.join('\n')}`);

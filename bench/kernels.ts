@@ -5,7 +5,7 @@
 // Markdown table headed by the adapter. Medians of repeated runs after a warm-up, ours and ORT
 // interleaved, wall clock to queue completion (GPU timestamps for our passes where available).
 //   node --liftoff-only node_modules/.bin/vite-node bench/kernels.ts -- [--small] [--sizes 512,1024]
-//        [--reps 5] [--dtype f32|f16] [--no-ort] [--check] [--tune]
+//        [--reps 5] [--dtype f32|f16] [--no-ort] [--check] [--tune] [--head-dim 40|64]
 // --check: first compare every kernel with its CPU reference on this adapter (f32, packed f16 and,
 // with shader-f16, the `enable f16` variant). --tune: also time attention tilings at stride 1.
 // --small: one 128² image (16×16 latent, N = 256) — for SwiftShader (~0.1 GFLOP/s), where one
@@ -23,6 +23,7 @@ const { values } = parseArgs({
     'no-ort': { type: 'boolean', default: false },
     check: { type: 'boolean', default: false },
     tune: { type: 'boolean', default: false },
+    'head-dim': { type: 'string', default: '40' },
   },
 });
 
@@ -42,5 +43,6 @@ await runKernelBench(ctx, {
   dtype,
   ort: !values['no-ort'],
   tune: values.tune!,
+  headDim: Number(values['head-dim']),
 });
 process.exit(process.exitCode ?? 0);

@@ -157,7 +157,7 @@ export async function runSuite(ctx: GpuContext, u: UnetUnderTest, o: SuiteOption
   const session = await createSession(ort, device, u.bytes, { externalData: u.externalData });
   const m1 = mem.now();
   const split = splitUnet(u.bytes, { externalData: u.externalData });
-  const runner = await createRunner(ort, device, split);
+  const { runner } = await createRunner(ort, device, split);
   const m2 = mem.now();
   const diff = (a: MemorySnapshot, b: MemorySnapshot) => ({ live: a.live - b.live, ours: a.ours - b.ours, ort: a.ort - b.ort });
   const b: Bench = { ort, device, session, runner, split, mem };

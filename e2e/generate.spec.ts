@@ -25,6 +25,9 @@ test('generate: an image on the embedded model equals the CPU reference (SA off,
   expect(a.meanRgba.every(Number.isFinite)).toBe(true);
   expect(a.timings.total).toBeGreaterThan(0);
   await expect(page.getByTestId('main-image')).toBeVisible();
+  // the GPU panel says how the loaded model's SA sites store tensors and that their self-check passed
+  await expect(page.getByTestId('kernel-variants')).toHaveText('16 sites f32');
+  await expect(page.getByTestId('model-kernels')).toContainText('kernel checks against the CPU reference passed');
   expect(consoleErrors, 'console errors while loading and generating').toEqual([]);
   // (Same seed ⇒ same pixels on the GPU path is checked in src/pipeline/sd-pipeline.gpu.test.ts.)
 

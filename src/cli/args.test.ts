@@ -15,6 +15,9 @@ describe('parseCliArgs', () => {
       { command: 'generate', model: 'm', out: 'o.png', seed: 7, size: { width: 64, height: 128 }, steps: 2, guidance: 1.5, scheduler: 'ddim' }],
     [['unet-step', '--unet', 'u.onnx', '--sample', 's.npy', '--timestep', '500', '--context', 'c.npy', '--out', 'o.npy', '--cpu'],
       { command: 'unet-step', unet: 'u.onnx', sample: 's.npy', timestep: '500', context: 'c.npy', out: 'o.npy', cpu: true }],
+    [['unet-step', '--unet', 'u.onnx', '--sample', 's.npy', '--timestep', '500', '--context', 'c.npy', '--out', 'o.npy', '--f16-path', 'packed'],
+      { command: 'unet-step', f16Path: 'packed' }],
+    [['generate', '--out', 'o.png', '--f16-path', 'native'], { command: 'generate', f16Path: 'native' }],
     [[], { command: 'help' }],
     [['--help'], { command: 'help' }],
   ])('%j', (argv, expected) => {
@@ -28,6 +31,7 @@ describe('parseCliArgs', () => {
     [['generate', '--model', 'm', '--out', 'o', '--scheduler', 'heun'], /--scheduler must be one of euler,/],
     [['generate', '--model', 'm', '--out', 'o', '--colour', 'red'], /Unknown option '--colour'/],
     [['unet-step', '--unet', 'u', '--sample', 's', '--timestep', '1', '--out', 'o'], /unet-step needs --context/],
+    [['generate', '--out', 'o', '--f16-path', 'fast'], /--f16-path must be native or packed, got "fast"/],
   ])('%j is a usage error', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(CliUsageError);
     expect(() => parseCliArgs(argv)).toThrow(message);

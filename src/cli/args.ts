@@ -6,6 +6,7 @@ import { normalizeSaParams, type Notice, type SaParams } from '../sa/index.ts';
 import { DEFAULT_GEN_PARAMS, normalizeGenParams, SCHEDULERS, type GenParams, type ParamSet } from '../state/gen-params.ts';
 import { decodeUrlPreset } from '../state/url-preset.ts';
 import { registryDefaults } from '../pipeline/registry.ts';
+import type { F16Path } from '../gpu/kernels/dtype.ts';
 
 export class CliUsageError extends Error {
   override name = 'CliUsageError';
@@ -15,11 +16,15 @@ export const USAGE = `usage:
   cli generate [--model <dir|url>] --prompt TEXT --out img.png [--negative TEXT] [--seed N] [--steps N]
                [--size WxH] [--guidance G] [--scheduler ${SCHEDULERS.join('|')}]
                [--sa '<json>'|@file.json] [--preset '<URL preset query>'] [--tokenizer <dir|url>]
+               [--f16-path native|packed]
   cli sweep [--model <dir|url>] --prompt TEXT --x 'sa.in.strength=0,4,8' [--y 'seed=1,2'] --out DIR
             [every generate flag]: one PNG per cell and DIR/index.html
   cli unet-step --unet model.onnx [--external weights.pb] --sample s.npy --timestep t.npy|T
                 --context c.npy --out out.npy [--sites sites.json] [--sa '<json>'|@file] [--cpu]
-  --sa takes SPEC_SA §2's canonical JSON; a partial object merges over the defaults (or --preset's SA).`;
+                [--f16-path native|packed]
+  --sa takes SPEC_SA §2's canonical JSON; a partial object merges over the defaults (or --preset's SA).
+  --f16-path forces how fp16 SA sites read their tensors: native (enable f16; needs shader-f16) or
+  packed (u32 + unpack2x16float, any adapter); default native where the adapter has shader-f16.`;
 
 export interface GenerateArgs {
   command: 'generate';
@@ -35,6 +40,7 @@ export interface GenerateArgs {
   scheduler?: string;
   sa?: string;
   preset?: string;
+  f16Path?: F16Path;
 }
 
 export interface UnetStepArgs {
@@ -49,6 +55,7 @@ export interface UnetStepArgs {
   sites?: string;
   sa?: string;
   cpu: boolean;
+  f16Path?: F16Path;
 }
 
 export interface SweepArgs extends Omit<GenerateArgs, 'command'> {
@@ -73,6 +80,7 @@ const GENERATE_OPTIONS = {
   scheduler: { type: 'string' },
   sa: { type: 'string' },
   preset: { type: 'string' },
+  'f16-path': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 const SWEEP_OPTIONS = { ...GENERATE_OPTIONS, x: { type: 'string' }, y: { type: 'string' } } as const satisfies ParseArgsConfig['options'];
@@ -87,6 +95,7 @@ const UNET_STEP_OPTIONS = {
   sites: { type: 'string' },
   sa: { type: 'string' },
   cpu: { type: 'boolean', default: false },
+  'f16-path': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 /** A finite number (integer when asked) or a CliUsageError naming the flag. */
@@ -97,6 +106,12 @@ export function parseNumber(flag: string, raw: string | undefined, integer = fal
     throw new CliUsageError(`--${flag} must be ${integer ? 'an integer' : 'a number'}, got ${JSON.stringify(raw)}.`);
   }
   return v;
+}
+
+/** --f16-path: 'native' or 'packed' (undefined when not given). */
+export function parseF16Path(raw: string | undefined): F16Path | undefined {
+  if (raw === undefined || raw === 'native' || raw === 'packed') return raw;
+  throw new CliUsageError(`--f16-path must be native or packed, got ${JSON.stringify(raw)}.`);
 }
 
 /** 'WxH' (or one number for a square) in pixels. */
@@ -149,6 +164,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       scheduler: v.scheduler,
       sa: v.sa,
       preset: v.preset,
+      f16Path: parseF16Path(v['f16-path']),
     };
     if (command === 'generate') return gen;
     const sweep = v as { x?: string; y?: string };
@@ -167,6 +183,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       sites: v.sites,
       sa: v.sa,
       cpu: v.cpu ?? false,
+      f16Path: parseF16Path(v['f16-path']),
     };
   }
   throw new CliUsageError(`Unknown command ${JSON.stringify(command)}.\n${USAGE}`);

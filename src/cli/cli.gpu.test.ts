@@ -95,6 +95,26 @@ describe('CLI on WebGPU (Dawn)', () => {
     expect(read?.params.sa.in.strength).toBe(9);
   });
 
+  it('generate reports every site\'s storage path and the kernel self-check (f32 on this adapter)', async () => {
+    const text = await cli(['generate', '--model', model, '--prompt', 'x', '--size', '64x64', '--steps', '1', '--guidance', '1', '--out', join(tmp, 'img2.png')]);
+    expect(text.match(/^ {2}site \d+ .+attn1 \(.+\): f32$/gm)).toHaveLength(16);
+    expect(text).toMatch(/^ {2}kernel check f32 C 32\/2: ok /m);
+    expect(text).toMatch(/^ {2}kernel check f32 C 64\/2: ok /m);
+  });
+
+  it('unet-step, head_dim 2 at every site (tiny-hd2: the kernels\' general path), default SA: GPU equals --cpu ≤1e-4', async () => {
+    const hd2 = join(tmp, 'tiny-hd2');
+    await writePipeline(hd2, 'tiny-hd2', { attention: 'torch2', dtype: 'float32', seed: 1 });
+    const args = (out: string) => ['unet-step', '--unet', join(hd2, 'unet', 'model.onnx'), '--sample', join(tmp, 'sample.npy'), '--timestep', String(T), '--context', join(tmp, 'context.npy'), '--out', join(tmp, out)];
+    await cli([...args('hd2-cpu.npy'), '--cpu', '--sites', join(tmp, 'hd2-sites.json')]);
+    const text = await cli(args('hd2-gpu.npy'));
+    expect(text.match(/^ {2}site \d+ .+\(.+ heads\): f32$/gm)).toHaveLength(16);
+    const sites = JSON.parse(readFileSync(join(tmp, 'hd2-sites.json'), 'utf8')).sites as { channels: number; heads: number; window: { active: boolean } }[];
+    expect(sites.every((s) => s.channels / s.heads === 2)).toBe(true);
+    expect(sites.some((s) => s.window.active)).toBe(true);
+    expect(maxAbsDiff(f32('hd2-gpu.npy'), f32('hd2-cpu.npy'))).toBeLessThanOrEqual(1e-4);
+  });
+
   it('a non-SD ONNX file fails with UnetStructureError and a non-zero exit', async () => {
     writeFileSync(join(tmp, 'linear.onnx'), selfCheckModel());
     const argv = step('x.npy', []);

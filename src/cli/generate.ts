@@ -13,15 +13,18 @@ import { paramSetFrom, type GenerateArgs } from './args.ts';
 import { fileFetch, modelBase } from './file-fetch.ts';
 import { openGpu } from './gpu.ts';
 import { ms, printNotices, type CliIo } from './io.ts';
+import { printSiteKernels } from './site-kernels.ts';
+import type { F16Path } from '../gpu/kernels/dtype.ts';
 
-/** Reads the pipeline folder and creates every session on the CLI's device. */
-export async function loadModelOnGpu(model: string, tokenizer: string | undefined, id: string, io: CliIo): Promise<GpuSdModel> {
+/** Reads the pipeline folder and creates every session on the CLI's device; prints each site's storage path. */
+export async function loadModelOnGpu(model: string, tokenizer: string | undefined, id: string, io: CliIo, f16Path?: F16Path): Promise<GpuSdModel> {
   const { ctx, ort } = await openGpu(io);
   const t0 = performance.now();
   const files = await loadSdPipeline(modelBase(model), { fetchImpl: fileFetch(), tokenizerBase: tokenizer ? modelBase(tokenizer) : undefined, withVaeEncoder: false });
   const tRead = performance.now() - t0;
-  const m = await createGpuSdModel(ort, ctx.device, files, id, undefined, true);
+  const m = await createGpuSdModel(ort, ctx.device, files, { id, kernels: { f16Path } });
   io.log(`model: ${model} (${m.info.attentionStyle}, ${m.info.dtype}, ${m.info.sites.length} attn1 sites); files ${ms(tRead)}, sessions ${ms(performance.now() - t0 - tRead)}`);
+  printSiteKernels(io, m.info.sites.map((s) => ({ ...s })), m.info.kernels);
   return m;
 }
 
@@ -46,7 +49,7 @@ export async function generateCommand(a: GenerateArgs, io: CliIo): Promise<{ not
   printNotices(io, notices);
   const { gen, sa } = set;
   io.log(`params: ${gen.width}x${gen.height}, ${gen.steps} steps ${gen.scheduler}, guidance ${gen.guidance}, seed ${gen.seed}; sa ${saParamsToJson(sa)}`);
-  const model = await loadModelOnGpu(a.model, a.tokenizer, gen.model, io);
+  const model = await loadModelOnGpu(a.model, a.tokenizer, gen.model, io, a.f16Path);
   try {
     const { png, timings } = await renderPng(model, set, io);
     io.log(`timings: ${describeTimings(timings)}`);

@@ -6,7 +6,8 @@ import { PIPELINE_CONFIGS } from '../models/configs.ts';
 import { ATTENTION_STYLES, type AttentionStyle } from '../models/attention.ts';
 
 const USAGE = `usage: make-model --config ${Object.keys(PIPELINE_CONFIGS).join('|')} --attention ${ATTENTION_STYLES.join('|')}
-                  --dtype float32|float16 --out DIR [--seed N] [--sample-size N] [--input-ids int32|int64] [--external]`;
+                  --dtype float32|float16 --out DIR [--seed N] [--sample-size N] [--input-ids int32|int64] [--external]
+                  [--io-dtype float32]   (with --dtype float16: fp16 body behind fp32 inputs/outputs, as public web exports)`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
       'sample-size': { type: 'string' },
       'input-ids': { type: 'string', default: 'int32' },
       external: { type: 'boolean' },
+      'io-dtype': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
   const style = values.attention as AttentionStyle;
   if (!ATTENTION_STYLES.includes(style)) throw new Error(`--attention must be one of ${ATTENTION_STYLES.join(', ')}.`);
   if (values.dtype !== 'float32' && values.dtype !== 'float16') throw new Error('--dtype must be float32 or float16.');
+  if (values['io-dtype'] !== undefined && values['io-dtype'] !== 'float32' && values['io-dtype'] !== 'float16') throw new Error('--io-dtype must be float32 or float16.');
   if (values['input-ids'] !== 'int32' && values['input-ids'] !== 'int64') throw new Error('--input-ids must be int32 or int64.');
   const t0 = performance.now();
   const files = await writePipeline(values.out, values.config!, {
@@ -39,6 +42,7 @@ async function main(): Promise<void> {
     inputIds: values['input-ids'],
     sampleSize: values['sample-size'] ? Number(values['sample-size']) : undefined,
     externalUnet: values.external,
+    ioDtype: values['io-dtype'] as 'float32' | 'float16' | undefined,
   });
   console.log(`wrote ${files.length} files to ${values.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }

@@ -15,7 +15,7 @@ export async function sweepCommand(a: SweepArgs, io: CliIo): Promise<void> {
   printNotices(io, [...base.notices, ...notices]);
   io.log(`sweep: ${x.values.length} × ${y?.values.length ?? 1} = ${cells.length} images into ${a.out}`);
   mkdirSync(a.out, { recursive: true });
-  const model = await loadModelOnGpu(a.model, a.tokenizer, base.set.gen.model, io);
+  const model = await loadModelOnGpu(a.model, a.tokenizer, base.set.gen.model, io, a.f16Path);
   const done: (SweepCell & { note: string })[] = [];
   const writeIndex = () => writeFileSync(join(a.out, 'index.html'), sweepIndexHtml(`Sweep: ${base.set.gen.prompt}`, x, y, done));
   try {

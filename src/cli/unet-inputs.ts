@@ -123,6 +123,8 @@ export interface SiteReport {
   /** '—' (plain attention), '3×2', '1D·4' */
   label: string;
   window: SaWindow;
+  /** how the run stored the site's tensors: 'f32' | 'f16-packed' | 'f16-native' (GPU), 'cpu-reference' (--cpu) */
+  storage?: string;
 }
 
 /** Every site's grid and SA window at timestep `t` on an h×w latent. */

@@ -1,10 +1,10 @@
 // `unet-step` on the GPU: the split U-Net as onnxruntime-web WebGPU segments with our WGSL site
 // kernels between them (the same UnetRunner the app uses). Import only after nodeGpu().
-import { DataType } from '../onnx/proto.ts';
 import type { SplitUnet } from '../onnx/surgery.ts';
 import type { AttnSite } from '../onnx/sites.ts';
 import { siteGrid, type SaWindow } from '../sa/index.ts';
 import { gpuSiteKernels, UnetRunner, type StepTimings } from '../gpu/unet-runner.ts';
+import { planSiteKernels, type KernelPlanOptions, type SiteKernelPlan } from '../gpu/kernel-check.ts';
 import type { Ort, OrtTensor } from '../gpu/ort.ts';
 import { tensorToF32 } from '../pipeline/tensor-io.ts';
 import type { UnetStepInputs } from './unet-inputs.ts';
@@ -13,10 +13,10 @@ export function webTensors(ort: Ort, feeds: UnetStepInputs['feeds']): Record<str
   return Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, new ort.Tensor(t.type, t.data, t.dims)]));
 }
 
-/** Creates a runner for `split` on `device` (f16 site kernels when the sample is float16). */
-export function createRunner(ort: Ort, device: GPUDevice, split: SplitUnet): Promise<UnetRunner> {
-  const half = split.graphInputs.find((g) => g.name === 'sample')?.dataType === DataType.FLOAT16;
-  return UnetRunner.create(ort, device, split, gpuSiteKernels(device, split.loaded, half ? 'f16' : 'f32'));
+/** Checks the SA kernels `split` needs (planSiteKernels) and creates a runner on `device`. */
+export async function createRunner(ort: Ort, device: GPUDevice, split: SplitUnet, opts: KernelPlanOptions = {}): Promise<{ runner: UnetRunner; plan: SiteKernelPlan }> {
+  const plan = await planSiteKernels(device, split.sites, opts);
+  return { runner: await UnetRunner.create(ort, device, split, gpuSiteKernels(device, split.loaded, plan.variants)), plan };
 }
 
 /** One U-Net call; returns the first graph output as float32 with its dims. */

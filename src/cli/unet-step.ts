@@ -9,6 +9,8 @@ import { createCpuSplitRunner } from '../onnx/testing/cpu-split-runner.ts';
 import { DEFAULT_SA_PARAMS } from '../sa/index.ts';
 import { saFromFlag, type UnetStepArgs } from './args.ts';
 import { ms, printNotices, type CliIo } from './io.ts';
+import { printSiteKernels } from './site-kernels.ts';
+import type { F16Path } from '../gpu/kernels/dtype.ts';
 import { loadSplitUnet, outputF32, readUnetInputs, siteWindows, type SiteReport, type UnetStepInputs } from './unet-inputs.ts';
 
 /** The CPU reference: onnxruntime-node segments + the CPU site reference (SPEC_SA §1). */
@@ -24,13 +26,15 @@ export async function runUnetOnCpu(split: SplitUnet, inputs: UnetStepInputs, sit
   }
 }
 
-async function runOnGpu(split: SplitUnet, inputs: UnetStepInputs, sites: readonly SiteReport[], io: CliIo) {
+async function runOnGpu(split: SplitUnet, inputs: UnetStepInputs, sites: SiteReport[], io: CliIo, f16Path?: F16Path) {
   const { openGpu } = await import('./gpu.ts');
   const { ctx, ort } = await openGpu(io);
   const { createRunner, runUnetOnGpu } = await import('./unet-step-gpu.ts');
   const t0 = performance.now();
-  const runner = await createRunner(ort, ctx.device, split);
-  io.log(`sessions: ${split.segments.length} segments in ${ms(performance.now() - t0)}`);
+  const { runner, plan } = await createRunner(ort, ctx.device, split, { f16Path });
+  io.log(`sessions: ${split.segments.length} segments in ${ms(performance.now() - t0)}; SA kernels per site:`);
+  printSiteKernels(io, sites, { ...plan, checks: plan.checks });
+  sites.forEach((s, i) => (s.storage = plan.variants[i]));
   try {
     const r = await runUnetOnGpu(ort, runner, inputs, (s) => sites[s.index].window);
     io.log(`gpu: ORT segments ${ms(r.timings.ortMs)}, SA sites ${ms(r.timings.siteMs)}`);
@@ -49,7 +53,8 @@ export async function unetStepCommand(a: UnetStepArgs, io: CliIo): Promise<void>
   const active = sites.filter((s) => s.window.active).length;
   io.log(`unet: ${split.sites.length} attn1 sites (${split.sites[0]?.style}), sample [${inputs.feeds.sample.dims.join(', ')}] ${inputs.feeds.sample.type}, t = ${inputs.t}; SA active at ${active} sites`);
   const t0 = performance.now();
-  const r = a.cpu ? await runUnetOnCpu(split, inputs, sites) : await runOnGpu(split, inputs, sites, io);
+  if (a.cpu) sites.forEach((s) => (s.storage = 'cpu-reference'));
+  const r = a.cpu ? await runUnetOnCpu(split, inputs, sites) : await runOnGpu(split, inputs, sites, io, a.f16Path);
   io.log(`${a.cpu ? 'cpu reference' : 'gpu'} U-Net call: ${ms(performance.now() - t0)}`);
   writeFileSync(a.out, writeNpy({ dtype: '<f4', shape: r.dims, data: r.out }));
   io.log(`wrote ${a.out} [${r.dims.join(', ')}]`);

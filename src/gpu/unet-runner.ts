@@ -7,12 +7,15 @@ import { crossesOnGpu, type SplitUnet } from '../onnx/surgery.ts';
 import { createSession, runSession, type Ort, type OrtSession, type OrtTensor } from './ort.ts';
 import { align16, STORAGE_USAGE } from './buffers.ts';
 import { SelfAttentionSite, SITE_PARTS, SITE_TIMESTAMPS } from './site.ts';
-import type { TensorDType } from './kernels/dtype.ts';
+import type { StorageVariant } from './kernels/dtype.ts';
 import { projectionWeight } from '../onnx/sites.ts';
 import type { LoadedModel } from '../onnx/model-file.ts';
+import { siteTensorDType } from './kernel-check.ts';
 
 /** One attn1 site on the GPU: o = attention(n) with the site's own Q/K/V weights. */
 export interface SiteKernel {
+  /** how the site stores its tensors ('f32', 'f16-packed', 'f16-native') */
+  readonly variant: StorageVariant;
   /**
    * Submits o = attention(n) on the device queue. n: [B, h·w, C] (borrowed, ORT's); o: [B, h·w, C]
    * (borrowed, the runner's). GPU kernels resolve as soon as the work is submitted.
@@ -163,9 +166,12 @@ export class UnetRunner {
     const [B, N, C] = n.dims as number[];
     const { h, w } = opts.gridOf(site, N);
     if (h * w !== N) throw new Error(`${site.name}: grid ${h}×${w} does not match its ${N} tokens.`);
+    const kernel = this.kernels[site.index];
+    const expected = kernel.variant === 'f32' ? 'float32' : 'float16';
+    if (n.type !== expected) throw new Error(`${site.name}: its input ${site.input} is ${n.type}, but the site's kernels store ${expected} (${kernel.variant}).`);
     const bytesPer = n.type === 'float16' ? 2 : 4;
     const o = this.takeBuffer(B * N * C * bytesPer);
-    const parts = await this.kernels[site.index].run(n.gpuBuffer as GPUBuffer, o, { B, h, w }, opts.windowOf(site), opts.profile);
+    const parts = await kernel.run(n.gpuBuffer as GPUBuffer, o, { B, h, w }, opts.windowOf(site), opts.profile);
     if (parts) timings.siteParts = addSitePartTimes(timings.siteParts, parts);
     const t = this.ort.Tensor.fromGpuBuffer(o, { dataType: n.type as 'float32' | 'float16', dims: [B, N, C] });
     held.set(site.output, { t, own: o });
@@ -179,19 +185,28 @@ export class UnetRunner {
   }
 }
 
-/** Our WGSL site kernels (src/gpu/site.ts) for every site, weights read from the model once. */
-export function gpuSiteKernels(device: GPUDevice, loaded: LoadedModel, dtype: TensorDType): SiteKernelFactory {
+/**
+ * Our WGSL site kernels (src/gpu/site.ts) for every site, weights read from the model once. Each
+ * site stores its tensors in the type that crosses it in the graph (site.dataType), on the path
+ * `variants[site.index]` (from planSiteKernels, src/gpu/kernel-check.ts).
+ */
+export function gpuSiteKernels(device: GPUDevice, loaded: LoadedModel, variants: readonly StorageVariant[]): SiteKernelFactory {
   const canTime = device.features.has('timestamp-query');
   return (site) => {
+    const variant = variants[site.index];
+    const dtype = variant === 'f32' ? 'f32' : 'f16';
+    if (dtype !== siteTensorDType(site)) throw new Error(`${site.name}: planned ${variant} kernels for a ${siteTensorDType(site)} site.`);
     const s = new SelfAttentionSite(device, {
       label: site.name,
       C: site.channels,
       heads: site.heads,
       dtype,
+      f16Path: variant === 'f16-native' ? 'native' : 'packed',
       weights: { wq: projectionWeight(loaded, site, site.q), wk: projectionWeight(loaded, site, site.k), wv: projectionWeight(loaded, site, site.v) },
     });
     let timer: SiteTimer | undefined;
     return {
+      variant,
       async run(n, o, { B, h, w }, window, timed) {
         const enc = device.createCommandEncoder({ label: site.name });
         if (timed && canTime) timer ??= new SiteTimer(device, site.name);

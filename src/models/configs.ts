@@ -5,7 +5,8 @@
 // the 1×1 bottleneck makes GroupNorm ill-conditioned: 2 values per group amplify float rounding
 // ~300×, so WebGPU and CPU differ by 1e-2 there), and the `-narrow` variants keep
 // their parent's traits at 1/10 and 1/5 width for unit tests: sd15-narrow (fixed 8 heads, conv projections,
-// cross-dim 768), sd2-narrow (head_dim 64 ⇒ heads 1/2/4/4, linear projections, cross-dim 1024).
+// cross-dim 768), sd2-narrow (head_dim 64 ⇒ heads 1/2/4/4, linear projections, cross-dim 1024);
+// `tiny-hd2` has head_dim 2 everywhere (the SA kernels' general path).
 
 export interface UnetConfig {
   inChannels: number;
@@ -50,7 +51,7 @@ export interface PipelineConfig {
   vae: VaeConfig;
 }
 
-export type PipelineName = 'tiny' | 'sd15' | 'sd2' | 'sd15-narrow' | 'sd2-narrow';
+export type PipelineName = 'tiny' | 'tiny-hd2' | 'sd15' | 'sd2' | 'sd15-narrow' | 'sd2-narrow';
 
 const CLIP_L: TextEncoderConfig = { vocabSize: 49408, hiddenSize: 768, layers: 12, heads: 12, intermediateSize: 3072, maxPositions: 77, hiddenAct: 'quick_gelu' };
 const OPENCLIP_H: TextEncoderConfig = { vocabSize: 49408, hiddenSize: 1024, layers: 23, heads: 16, intermediateSize: 4096, maxPositions: 77, hiddenAct: 'gelu' };
@@ -68,6 +69,24 @@ export const PIPELINE_CONFIGS: Record<PipelineName, PipelineConfig> = {
       crossAttentionDim: 32,
       useLinearProjection: false,
       normGroups: 32,
+      sampleSize: 16,
+    },
+    text: { vocabSize: 1024, hiddenSize: 32, layers: 2, heads: 2, intermediateSize: 64, maxPositions: 77, hiddenAct: 'quick_gelu' },
+    vae: { inChannels: 3, latentChannels: 4, blockOutChannels: [8, 8, 16, 16], layersPerBlock: 1, normGroups: 8, scalingFactor: 0.18215 },
+  },
+  // head_dim 2 at every level (4/8/16/16 heads): the shapes our vectorised kernels cannot run as
+  // they are, so every site takes the general (zero-padded) path of src/gpu/site.ts
+  'tiny-hd2': {
+    name: 'tiny-hd2',
+    unet: {
+      inChannels: 4,
+      outChannels: 4,
+      blockOutChannels: [8, 16, 32, 32],
+      layersPerBlock: 2,
+      heads: { headDim: 2 },
+      crossAttentionDim: 32,
+      useLinearProjection: false,
+      normGroups: 4,
       sampleSize: 16,
     },
     text: { vocabSize: 1024, hiddenSize: 32, layers: 2, heads: 2, intermediateSize: 64, maxPositions: 77, hiddenAct: 'quick_gelu' },

@@ -13,6 +13,8 @@ import { buildUnet, type BuiltModel } from './unet.ts';
 import { buildTextEncoder } from './text-encoder.ts';
 import { buildVaeDecoder, buildVaeEncoder } from './vae.ts';
 import { tokenizerFiles } from './tokenizer.ts';
+import { decodeModel, encodeModel } from '../onnx/proto.ts';
+import { castFloat16IoToFloat32 } from '../onnx/io-casts.ts';
 
 export interface PipelineOptions {
   attention: AttentionStyle;
@@ -23,6 +25,11 @@ export interface PipelineOptions {
   sampleSize?: number;
   /** Force the U-Net weights external (`unet/weights.pb`) or inline; default: external above 1 GiB. */
   externalUnet?: boolean;
+  /**
+   * The graphs' float inputs and outputs: default the body's dtype; 'float32' with dtype float16
+   * gives the public fp16 browser form — fp16 body behind fp32 edges (Cast nodes, src/onnx/io-casts.ts).
+   */
+  ioDtype?: FloatType;
 }
 
 /** One file of the pipeline, produced on demand. */
@@ -42,9 +49,17 @@ function schedulerConfig(cfg: PipelineConfig): object {
   return { _class_name: 'PNDMScheduler', _diffusers_version: '0.24.0', ...common, clip_sample: false, set_alpha_to_one: false, skip_prk_steps: true };
 }
 
-function modelFiles(dir: string, build: () => BuiltModel): PipelineFile[] {
+/** The built model with fp32 edges around its fp16 body (re-encoded; weights in `weights.pb` are not touched). */
+function withFloat32Io(b: BuiltModel): BuiltModel {
+  const m = decodeModel(b.model);
+  castFloat16IoToFloat32(m);
+  return { ...b, model: encodeModel(m) };
+}
+
+function modelFiles(dir: string, build: () => BuiltModel, opts: PipelineOptions): PipelineFile[] {
   let built: BuiltModel | undefined;
-  const get = () => (built ??= build());
+  const fp32Edges = opts.dtype === 'float16' && opts.ioDtype === 'float32';
+  const get = () => (built ??= fp32Edges ? withFloat32Io(build()) : build());
   return [
     { path: `${dir}/model.onnx`, make: () => get().model },
     {
@@ -64,7 +79,7 @@ export function pipelineFiles(name: PipelineName | string, opts: PipelineOptions
   const u = { ...cfg.unet, sampleSize: opts.sampleSize ?? cfg.unet.sampleSize };
   if (u.sampleSize % 8) throw new Error(`sampleSize ${u.sampleSize} is not a multiple of 8.`);
   const { dtype, seed } = opts;
-  const meta = { generator: 'slothful make-model', config: cfg.name, attention: opts.attention, dtype, seed };
+  const meta = { generator: 'slothful make-model', config: cfg.name, attention: opts.attention, dtype, ...(opts.ioDtype && opts.ioDtype !== dtype ? { io_dtype: opts.ioDtype } : {}), seed };
   return [
     {
       path: 'model_index.json',
@@ -87,13 +102,13 @@ export function pipelineFiles(name: PipelineName | string, opts: PipelineOptions
     { path: 'scheduler/scheduler_config.json', make: () => json(schedulerConfig(cfg)) },
     ...[...tokenizerFiles(cfg.text.vocabSize, cfg.unet.useLinearProjection ? '!' : undefined)].map(([f, s]) => ({ path: `tokenizer/${f}`, make: () => text(s) })),
     { path: 'text_encoder/config.json', make: () => json({ ...textConfigJson(cfg), _synthetic: meta }) },
-    ...modelFiles('text_encoder', () => buildTextEncoder(cfg.text, { dtype, seed, inputIds: opts.inputIds })),
+    ...modelFiles('text_encoder', () => buildTextEncoder(cfg.text, { dtype, seed, inputIds: opts.inputIds }), opts),
     { path: 'unet/config.json', make: () => json({ ...unetConfigJson(u), _synthetic: meta }) },
-    ...modelFiles('unet', () => buildUnet(u, { attention: opts.attention, dtype, seed, external: opts.externalUnet })),
+    ...modelFiles('unet', () => buildUnet(u, { attention: opts.attention, dtype, seed, external: opts.externalUnet }), opts),
     { path: 'vae_decoder/config.json', make: () => json({ ...vaeConfigJson(cfg, u.sampleSize), _synthetic: meta }) },
-    ...modelFiles('vae_decoder', () => buildVaeDecoder(cfg.vae, { dtype, seed })),
+    ...modelFiles('vae_decoder', () => buildVaeDecoder(cfg.vae, { dtype, seed }), opts),
     { path: 'vae_encoder/config.json', make: () => json({ ...vaeConfigJson(cfg, u.sampleSize), _synthetic: meta }) },
-    ...modelFiles('vae_encoder', () => buildVaeEncoder(cfg.vae, { dtype, seed })),
+    ...modelFiles('vae_encoder', () => buildVaeEncoder(cfg.vae, { dtype, seed }), opts),
   ];
 }
 

@@ -52,7 +52,7 @@ function valueInfo({ name, dataType, dims }: ValueSpec): ValueInfoProto {
   });
 }
 
-function attribute(name: string, v: AttrValue): AttributeProto {
+export function attribute(name: string, v: AttrValue): AttributeProto {
   const T = AttributeProto_AttributeType;
   if (typeof v === 'string') return create(AttributeProtoSchema, { name, type: T.STRING, s: new TextEncoder().encode(v) });
   if (typeof v === 'number') {

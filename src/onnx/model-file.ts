@@ -12,6 +12,7 @@ import {
   TensorProto_DataLocation,
   type ModelProto,
   type TensorProto,
+  type ValueInfoProto,
 } from './proto.ts';
 
 export class ModelFormatError extends Error {
@@ -96,10 +97,11 @@ function typedFieldBytes(t: TensorProto): Uint8Array {
 
 /**
  * Decodes an ONNX model. `externalData` are the blobs its EXTERNAL initializers point into
- * (matched by `location`). Nothing is copied: inline raw_data are views of `bytes`.
+ * (matched by `location`). Nothing is copied: inline raw_data are views of `bytes`. `decoded`: the
+ * model already decoded from `bytes` (skips decoding it again).
  */
-export function readModel(bytes: Uint8Array, externalData: ExternalBlob[] = []): LoadedModel {
-  const model = decodeModel(bytes);
+export function readModel(bytes: Uint8Array, externalData: ExternalBlob[] = [], decoded?: ModelProto): LoadedModel {
+  const model = decoded ?? decodeModel(bytes);
   if (!model.graph) throw new ModelFormatError('The file decodes to an ONNX model without a graph — is it an .onnx file?');
   const blobs = new Map(externalData.map((b) => [b.path.replace(/^\.\//, ''), b.data]));
   const initializers = new Map(model.graph.initializer.map((t) => [t.name, t]));
@@ -118,6 +120,49 @@ export function readModel(bytes: Uint8Array, externalData: ExternalBlob[] = []):
     return blob.subarray(ref.offset, ref.offset + ref.length);
   };
   return { model, initializers, initializerBytes };
+}
+
+/** A declared graph input or output: element type and dims (undefined where symbolic or missing). */
+export interface GraphValue {
+  name: string;
+  dataType: DataType;
+  dims?: (number | undefined)[];
+}
+
+export interface GraphIo {
+  /** graph inputs that are not initializers */
+  inputs: GraphValue[];
+  outputs: GraphValue[];
+}
+
+/** The model's own inputs and outputs as it declares them (each session's feeds follow these types). */
+export function graphIo(model: ModelProto): GraphIo {
+  const inits = new Set(model.graph?.initializer.map((t) => t.name));
+  const value = (v: ValueInfoProto): GraphValue => {
+    const tt = v.type?.value.case === 'tensorType' ? v.type.value.value : undefined;
+    if (!tt) throw new ModelFormatError(`Graph value ${v.name} is not a tensor.`);
+    const dims = tt.shape?.dim.map((d) => (d.value.case === 'dimValue' ? Number(d.value.value) : undefined));
+    return { name: v.name, dataType: tt.elemType as DataType, dims };
+  };
+  return {
+    inputs: (model.graph?.input ?? []).filter((v) => !inits.has(v.name)).map(value),
+    outputs: (model.graph?.output ?? []).map(value),
+  };
+}
+
+/** Whether the graph computes in float16 anywhere: an fp16 input, output or weight. */
+export function usesFloat16(model: ModelProto, io: GraphIo = graphIo(model)): boolean {
+  return [...io.inputs, ...io.outputs].some((v) => v.dataType === DataType.FLOAT16) || (model.graph?.initializer ?? []).some((t) => t.dataType === DataType.FLOAT16);
+}
+
+/** The `location`s of the model's EXTERNAL initializers (empty when every weight is inline). */
+export function externalLocations(model: ModelProto): string[] {
+  const out = new Set<string>();
+  for (const t of model.graph?.initializer ?? []) {
+    const ref = externalRef(t);
+    if (ref) out.add(ref.location);
+  }
+  return [...out];
 }
 
 /** Encodes a model. Inline weights are copied into the output; keep big weights EXTERNAL. */

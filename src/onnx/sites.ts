@@ -9,6 +9,9 @@ import { elementSize, externalRef, tensorElements, type LoadedModel } from './mo
 
 export type AttentionExportStyle = 'torch2' | 'torch1' | 'ort-fused';
 
+/** The element types a site can carry: ONNX FLOAT (1) or FLOAT16 (10). */
+export type SiteDataType = typeof DataType.FLOAT | typeof DataType.FLOAT16;
+
 export class UnetStructureError extends Error {
   override name = 'UnetStructureError';
 }
@@ -29,6 +32,11 @@ export interface AttnSite extends SaSite {
   style: AttentionExportStyle;
   /** attn1's input `n` [B, N, C] (norm1 output) */
   input: string;
+  /**
+   * The element type of `n` and `o` — the tensors that cross the site (FLOAT or FLOAT16). It is
+   * the site's storage type, whatever the graph's inputs are (fp16 bodies behind fp32 edges).
+   */
+  dataType: SiteDataType;
   /** the tensor feeding to_out [B, N, C] */
   output: string;
   q: ProjectionWeight;
@@ -140,6 +148,11 @@ export function findAttnSites(model: ModelProto): AttnSite[] {
     const heads = headsInRegion(idx, regionNodes);
     if (!heads) throw new UnetStructureError(`${name}: could not read the number of heads (no MultiHeadAttention num_heads and no [b, s, heads, d] Reshape).`);
     const { side, level } = sideAndLevel(name, downBlocks, upBlocks);
+    const dataType = idx.elemType(input);
+    if (dataType !== DataType.FLOAT && dataType !== DataType.FLOAT16) {
+      const found = dataType === undefined ? 'cannot be inferred' : `is ${DataType[dataType] ?? dataType}`;
+      throw new UnetStructureError(`${name}: the element type of its input ${input} ${found}; self-attention sites must carry float32 or float16 tensors.`);
+    }
     return {
       index: 0,
       name,
@@ -150,6 +163,7 @@ export function findAttnSites(model: ModelProto): AttnSite[] {
       headDim: channels / heads,
       style,
       input,
+      dataType,
       output,
       q,
       k,

@@ -46,6 +46,8 @@ export interface SplitOptions {
   externalData?: ExternalBlob[];
   /** initializers smaller than this stay inline in the segments (copied; default 1 KiB) */
   inlineBelowBytes?: number;
+  /** `modelBytes` already decoded (views of them), to skip a second decode */
+  decoded?: ModelProto;
 }
 
 /** Type and, where inferable, rank (dims of unknown size): ORT's shape inference needs ranks of e.g. Resize sizes. */
@@ -84,7 +86,7 @@ function segmentInitializer(t: TensorProto, loaded: LoadedModel, bytes: Uint8Arr
 
 /** Cuts `modelBytes` (an SD U-Net) into segments around its attn1 sites. */
 export function splitUnet(modelBytes: Uint8Array, opts: SplitOptions = {}): SplitUnet {
-  const loaded = readModel(modelBytes, opts.externalData);
+  const loaded = readModel(modelBytes, opts.externalData, opts.decoded);
   const model = loaded.model;
   const sites = findAttnSites(model);
   const idx = new GraphIndex(model.graph!);

@@ -3,6 +3,8 @@
 // fakes in unit tests. Everything crossing it is plain data (structured-clone safe).
 import type { SaParams } from '../sa/params.ts';
 import type { SchedulerName } from './registry.ts';
+import type { KernelCheck } from '../gpu/kernel-check.ts';
+import type { StorageVariant } from '../gpu/kernels/dtype.ts';
 
 export type { SchedulerName };
 
@@ -14,13 +16,26 @@ export interface ModelSource {
   tokenizerBase?: string;
 }
 
+/** The SA kernels a loaded model runs: a storage path per site and the checks behind it. */
+export interface KernelReport {
+  /** per site, in site order: 'f32', 'f16-packed' or 'f16-native' */
+  variants: StorageVariant[];
+  checks: Omit<KernelCheck, 'first'>[];
+  /** set when native f16 failed its self-check and the sites use packed f16 */
+  fallback?: string;
+  warnings: string[];
+}
+
 export interface ModelInfo {
   id: string;
   base: string;
   /** attention export style found in the U-Net, e.g. 'torch2' | 'torch1' | 'ort-fused' */
   attentionStyle: string;
   sites: { name: string; side: 'in' | 'mid' | 'out'; level: number; channels: number; heads: number }[];
+  /** the U-Net body's precision: float16 when its self-attention sites carry fp16 tensors */
   dtype: 'float32' | 'float16';
+  /** how the SA sites store tensors, and the self-check that chose it (src/gpu/kernel-check.ts) */
+  kernels: KernelReport;
   /** latent channels and VAE scale factor (8 for SD) */
   latentChannels: number;
   vaeScale: number;

@@ -1,22 +1,32 @@
 // The GPU SdBackend: onnxruntime-web WebGPU sessions for the text encoder and the VAE, the U-Net
 // split at its attn1 sites (ORT segments + our WGSL site kernels), all on one GPUDevice. The text
 // context stays in a GPU buffer for all steps; latents cross to the CPU once per step.
-import { decodeModel, DataType } from '../onnx/proto.ts';
+import { DataType } from '../onnx/proto.ts';
+import { usesFloat16, type GraphIo } from '../onnx/model-file.ts';
+import { ModelLoadError } from './model-source.ts';
 import { splitUnet } from '../onnx/surgery.ts';
 import { siteGrid } from '../sa/schedule.ts';
 import { createSession, runSession, type Ort, type OrtSession, type OrtTensor } from '../gpu/ort.ts';
 import { addSitePartTimes, gpuSiteKernels, UnetRunner, type SitePartTimes } from '../gpu/unet-runner.ts';
-import { floatKind, floatTensor, tensorToF32, timestepTensor } from './tensor-io.ts';
+import { planSiteKernels, type KernelPlanOptions } from '../gpu/kernel-check.ts';
+import { floatKind, floatTensor, tensorToF32, timestepTensor, type FloatKind } from './tensor-io.ts';
 import { GenerationInterrupted, type GenerateRequest, type GenerateResult, type ModelInfo, type Progress } from './engine.ts';
 import type { SdPipelineFiles } from './load-pipeline.ts';
 import { generateImage, type RunOptions, type SdBackend, type SdModel, type TextContext, type UnetCall } from './sd-pipeline.ts';
 import { PromptTokenizer } from './tokenizer.ts';
 import { schedulerOptionsFromConfig } from './schedulers/index.ts';
 
-function inputType(model: Uint8Array, name: string): DataType {
-  const v = decodeModel(model).graph?.input.find((i) => i.name === name);
-  if (v?.type?.value.case !== 'tensorType') throw new Error(`The model has no input named ${name}.`);
-  return v.type.value.value.elemType as DataType;
+/** The element type `file` declares for its input or output `name` (each session is fed its own types). */
+function ioType(io: GraphIo, file: string, kind: 'inputs' | 'outputs', name: string): DataType {
+  const v = io[kind].find((x) => x.name === name);
+  if (!v) throw new Error(`${file} has no ${kind === 'inputs' ? 'input' : 'output'} named ${name} (it has ${io[kind].map((x) => x.name).join(', ')}).`);
+  return v.dataType;
+}
+
+function floatIo(io: GraphIo, file: string, kind: 'inputs' | 'outputs', name: string): FloatKind {
+  const t = ioType(io, file, kind, name);
+  if (t !== DataType.FLOAT && t !== DataType.FLOAT16) throw new Error(`${file}'s ${name} is ${DataType[t] ?? t}; float32 or float16 expected.`);
+  return floatKind(t);
 }
 
 /** The text encoder's output, kept in a GPU buffer for every step (owned: disposed at the end). */
@@ -54,11 +64,29 @@ export async function generateOnGpu(m: GpuSdModel, req: GenerateRequest, opts: R
   return { ...r, timings: { ...r.timings, saPool: parts.pool, saProject: parts.project, saAttention: parts.attention, method: 'timestamp-query' } };
 }
 
-/** Creates every session on `device` (one after another) and returns a ready model. */
-export async function createGpuSdModel(ort: Ort, device: GPUDevice, files: SdPipelineFiles, id: string, onProgress?: (p: Progress) => void, profile = true): Promise<GpuSdModel> {
+export interface GpuModelOptions {
+  /** the model's id (registry id or 'custom') */
+  id: string;
+  onProgress?: (p: Progress) => void;
+  /** per-stage timing (default true) */
+  profile?: boolean;
+  /** the SA kernels' f16 path and the self-check's test hook (src/gpu/kernel-check.ts) */
+  kernels?: KernelPlanOptions;
+}
+
+/**
+ * Creates every session on `device` (one after another) and returns a ready model. Before the
+ * U-Net's sessions, the SA kernels it will use pass their self-check (planSiteKernels).
+ */
+export async function createGpuSdModel(ort: Ort, device: GPUDevice, files: SdPipelineFiles, opts: GpuModelOptions): Promise<GpuSdModel> {
+  const { id, onProgress, profile = true } = opts;
   const t0 = performance.now();
   const step = (n: number, file: string) => onProgress?.({ stage: 'load', step: n, total: 4, elapsedMs: performance.now() - t0, file });
   const tokenizer = PromptTokenizer.fromFiles(files.tokenizer);
+  const f16Files = [files.textEncoder, files.unet, files.vaeDecoder, files.vaeEncoder].filter((f) => f && usesFloat16(f.model, f.io)).map((f) => f!.path);
+  if (f16Files.length && !device.features.has('shader-f16')) {
+    throw new ModelLoadError('unsupported', `This model computes in float16 (${f16Files.join(', ')}) and needs WebGPU's shader-f16 feature, which this adapter does not offer.`);
+  }
   const sessions: OrtSession[] = [];
   let runner: UnetRunner | undefined;
   try {
@@ -66,17 +94,24 @@ export async function createGpuSdModel(ort: Ort, device: GPUDevice, files: SdPip
     const text = await createSession(ort, device, files.textEncoder.bytes, { externalData: files.textEncoder.externalData, outputLocation: 'gpu-buffer' });
     sessions.push(text);
     step(2, 'unet/model.onnx');
-    const split = splitUnet(files.unet.bytes, { externalData: files.unet.externalData });
-    const typeOf = (n: string) => split.graphInputs.find((t) => t.name === n)?.dataType ?? DataType.FLOAT;
-    const sampleKind = floatKind(typeOf('sample'));
-    runner = await UnetRunner.create(ort, device, split, gpuSiteKernels(device, split.loaded, sampleKind === 'float16' ? 'f16' : 'f32'));
+    const split = splitUnet(files.unet.bytes, { externalData: files.unet.externalData, decoded: files.unet.model });
+    const unetIo = files.unet.io;
+    const plan = await planSiteKernels(device, split.sites, opts.kernels);
+    runner = await UnetRunner.create(ort, device, split, gpuSiteKernels(device, split.loaded, plan.variants));
     step(3, 'vae_decoder/model.onnx');
     const dec = await createSession(ort, device, files.vaeDecoder.bytes, { externalData: files.vaeDecoder.externalData });
     sessions.push(dec);
     step(4, 'vae_encoder/model.onnx');
     const enc = files.vaeEncoder ? await createSession(ort, device, files.vaeEncoder.bytes, { externalData: files.vaeEncoder.externalData }) : undefined;
     if (enc) sessions.push(enc);
-    const idsType = inputType(files.textEncoder.bytes, 'input_ids');
+    // Every session is fed the types its own graph declares (fp16 bodies often sit behind fp32 edges).
+    const idsType = ioType(files.textEncoder.io, 'text_encoder/model.onnx', 'inputs', 'input_ids');
+    const textKind = floatIo(files.textEncoder.io, 'text_encoder/model.onnx', 'outputs', 'last_hidden_state');
+    const sampleKind = floatIo(unetIo, 'unet/model.onnx', 'inputs', 'sample');
+    const contextKind = floatIo(unetIo, 'unet/model.onnx', 'inputs', 'encoder_hidden_states');
+    const timestepType = ioType(unetIo, 'unet/model.onnx', 'inputs', 'timestep');
+    const latentKind = floatIo(files.vaeDecoder.io, 'vae_decoder/model.onnx', 'inputs', 'latent_sample');
+    const imageKind = files.vaeEncoder && floatIo(files.vaeEncoder.io, 'vae_encoder/model.onnx', 'inputs', 'sample');
     const unetRunner = runner;
     const siteTimes: SiteTimeTotals = { wallMs: 0 };
 
@@ -90,13 +125,19 @@ export async function createGpuSdModel(ort: Ort, device: GPUDevice, files: SdPip
             : new ort.Tensor('int32', ids, [batch, 77]);
         const out = await runSession(text, { input_ids: t });
         for (const [k, v] of Object.entries(out)) if (k !== 'last_hidden_state') v.dispose();
-        const tensor: OrtTensor = out.last_hidden_state;
+        let tensor: OrtTensor = out.last_hidden_state;
+        if (textKind !== contextKind) {
+          // the U-Net wants the context in another float type: convert once per generation on the CPU
+          const [values, dims] = [await tensorToF32(tensor), tensor.dims as number[]];
+          tensor.dispose();
+          tensor = floatTensor(ort, contextKind, values, dims);
+        }
         return { tensor, dispose: () => tensor.dispose() } as GpuTextContext;
       },
       async unet(call: UnetCall) {
         const feeds = {
           sample: floatTensor(ort, sampleKind, call.sample, [call.B, 4, call.h, call.w]),
-          timestep: timestepTensor(ort, typeOf('timestep'), call.timestep, call.B),
+          timestep: timestepTensor(ort, timestepType, call.timestep, call.B),
           encoder_hidden_states: (call.context as GpuTextContext).tensor,
         };
         const { outputs, timings } = await unetRunner.run(feeds, {
@@ -115,7 +156,7 @@ export async function createGpuSdModel(ort: Ort, device: GPUDevice, files: SdPip
         }
       },
       async decode(z, h, w) {
-        const out = await runSession(dec, { latent_sample: floatTensor(ort, sampleKind, z, [1, 4, h, w]) });
+        const out = await runSession(dec, { latent_sample: floatTensor(ort, latentKind, z, [1, 4, h, w]) });
         try {
           return await tensorToF32(out.sample);
         } finally {
@@ -123,7 +164,7 @@ export async function createGpuSdModel(ort: Ort, device: GPUDevice, files: SdPip
         }
       },
       async encode(x, height, width) {
-        const out = await runSession(enc!, { sample: floatTensor(ort, sampleKind, x, [1, 3, height, width]) });
+        const out = await runSession(enc!, { sample: floatTensor(ort, imageKind!, x, [1, 3, height, width]) });
         try {
           return await tensorToF32(out.latent_sample);
         } finally {
@@ -137,7 +178,8 @@ export async function createGpuSdModel(ort: Ort, device: GPUDevice, files: SdPip
       base: files.base,
       attentionStyle: split.sites[0]?.style ?? 'unknown',
       sites: split.sites.map((s) => ({ name: s.name, side: s.side, level: s.level, channels: s.channels, heads: s.heads })),
-      dtype: sampleKind,
+      dtype: split.sites.some((s) => s.dataType === DataType.FLOAT16) ? 'float16' : 'float32',
+      kernels: { variants: plan.variants, checks: plan.checks.map(({ first, ...c }) => (void first, c)), fallback: plan.fallback, warnings: plan.warnings },
       latentChannels: 4,
       vaeScale: 8,
       hasVaeEncoder: Boolean(enc),

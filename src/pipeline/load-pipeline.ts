@@ -1,6 +1,7 @@
 // Loads every file of a diffusers-ONNX Stable Diffusion folder (model_index.json, text_encoder,
 // unet + its external weights, vae_decoder, optional vae_encoder, tokenizer, scheduler config).
-import { decodeModel, TensorProto_DataLocation } from '../onnx/proto.ts';
+import { decodeModel, type ModelProto } from '../onnx/proto.ts';
+import { externalLocations, graphIo, type GraphIo } from '../onnx/model-file.ts';
 import { checkOnnxBytes, fetchModelFile, ModelLoadError, parseJsonFile, type FetchOptions } from './model-source.ts';
 
 export interface OnnxFile {
@@ -8,6 +9,10 @@ export interface OnnxFile {
   bytes: Uint8Array;
   /** External data files the model refers to, keyed by their `location` (as ORT's externalData wants). */
   externalData: { path: string; data: Uint8Array }[];
+  /** the decoded graph (initializer data are views of `bytes`): decoded once, on loading */
+  model: ModelProto;
+  /** the graph's declared inputs and outputs */
+  io: GraphIo;
 }
 
 export interface TokenizerFiles {
@@ -40,22 +45,19 @@ export interface LoadOptions extends FetchOptions {
 
 /** The locations of external-data initializers a model refers to (empty when weights are inline). */
 export function externalDataLocations(model: Uint8Array): string[] {
-  const m = decodeModel(model);
-  const out = new Set<string>();
-  for (const t of m.graph?.initializer ?? []) {
-    if (t.dataLocation !== TensorProto_DataLocation.EXTERNAL) continue;
-    const loc = t.externalData.find((e) => e.key === 'location')?.value;
-    if (loc) out.add(loc);
-  }
-  return [...out];
+  return externalLocations(decodeModel(model));
 }
 
 async function loadOnnx(base: string, path: string, opts: FetchOptions): Promise<OnnxFile> {
   const bytes = await fetchModelFile(base, path, opts);
   checkOnnxBytes(path, bytes);
   let locations: string[];
+  let io: GraphIo;
+  let model: ModelProto;
   try {
-    locations = externalDataLocations(bytes);
+    model = decodeModel(bytes);
+    locations = externalLocations(model);
+    io = graphIo(model);
   } catch (e) {
     throw new ModelLoadError('format', `${path} could not be parsed as ONNX (${(e as Error).message}). The file may be corrupt.`);
   }
@@ -71,7 +73,7 @@ async function loadOnnx(base: string, path: string, opts: FetchOptions): Promise
       throw e;
     }
   }
-  return { path, bytes, externalData };
+  return { path, bytes, externalData, model, io };
 }
 
 async function optional<T>(p: Promise<T>): Promise<T | undefined> {

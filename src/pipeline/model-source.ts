@@ -1,7 +1,7 @@
 // Fetching a Stable Diffusion pipeline in the Hugging Face diffusers-ONNX folder layout from a
 // base URL: per-file progress, a persistent cache (Cache Storage) and typed, readable errors.
 
-export type ModelLoadErrorKind = 'not-found' | 'http' | 'network' | 'truncated' | 'format' | 'missing-file' | 'aborted';
+export type ModelLoadErrorKind = 'not-found' | 'http' | 'network' | 'truncated' | 'format' | 'missing-file' | 'aborted' | 'unsupported';
 
 export class ModelLoadError extends Error {
   override name = 'ModelLoadError';

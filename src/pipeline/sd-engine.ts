@@ -7,6 +7,7 @@
 import { acquireGpu, type GpuContext } from '../gpu/device.ts';
 import { loadOrt, type Ort } from '../gpu/ort.ts';
 import type { GpuMemoryStats } from '../gpu/memory.ts';
+import type { KernelPlanOptions } from '../gpu/kernel-check.ts';
 import {
   DeviceLostError,
   EngineNotLoadedError,
@@ -36,6 +37,8 @@ export interface SdEngineOptions {
   fetchImpl?: typeof fetch;
   /** per-stage timing (default true) */
   profile?: boolean;
+  /** the SA kernels' f16 path (default: native where the adapter has shader-f16) and test hooks */
+  kernels?: KernelPlanOptions;
 }
 
 export class SdEngine implements Engine {
@@ -113,7 +116,7 @@ export class SdEngine implements Engine {
       onProgress: (f) => opts.onProgress?.({ stage: 'load', step: 0, total: 0, elapsedMs: performance.now() - t0, file: f.file, loaded: f.loaded, bytes: f.total }),
     });
     if (opts.signal?.aborted) throw new GenerationInterrupted();
-    const next = await this.onDevice(ctx, createGpuSdModel(ort, ctx.device, files, source.id, opts.onProgress, this.opts.profile ?? true));
+    const next = await this.onDevice(ctx, createGpuSdModel(ort, ctx.device, files, { id: source.id, onProgress: opts.onProgress, profile: this.opts.profile ?? true, kernels: this.opts.kernels }));
     const defaults = registryDefaults(source.id);
     if (defaults) next.info.defaults = { ...defaults };
     return next;

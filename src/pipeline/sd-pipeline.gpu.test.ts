@@ -12,6 +12,7 @@ import { generateImage } from './sd-pipeline.ts';
 import { createCpuSdModel } from './testing/cpu-backend.ts';
 import { memoryFetch } from './testing/memory-fetch.ts';
 import { GenerationInterrupted, type GenerateRequest } from './engine.ts';
+import { ModelLoadError } from './model-source.ts';
 
 const BASE = 'mem://tiny';
 const OFF: SaParams = { ...DEFAULT_SA_PARAMS, enabled: false };
@@ -32,11 +33,24 @@ beforeAll(async () => {
   files = await loadSdPipeline(BASE, { fetchImpl: memoryFetch(mem, BASE) });
   const ort = await loadOrt(ortWasmDir());
   const { device } = await testGpuContext();
-  gpu = await createGpuSdModel(ort, device, files, 'tiny');
+  gpu = await createGpuSdModel(ort, device, files, { id: 'tiny' });
 });
 
 afterAll(async () => {
   await gpu?.release();
+});
+
+describe('fp16 models on an adapter without shader-f16 (SwiftShader)', () => {
+  it('are refused up front with a typed error naming the feature and the fp16 files', async () => {
+    const { device } = await testGpuContext();
+    expect(device.features.has('shader-f16')).toBe(false); // the fp16 runs are in *.gpu-f16.test.ts (lavapipe)
+    const base = 'mem://tiny16';
+    const f16 = await loadSdPipeline(base, { fetchImpl: memoryFetch(buildPipeline('tiny', { attention: 'torch2', dtype: 'float16', ioDtype: 'float32', seed: 1 }), base) });
+    const err = await createGpuSdModel(await loadOrt(ortWasmDir()), device, f16, { id: 'tiny16' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ModelLoadError);
+    expect((err as ModelLoadError).kind).toBe('unsupported');
+    expect((err as Error).message).toMatch(/float16 \(text_encoder\/model\.onnx, unet\/model\.onnx, vae_decoder\/model\.onnx.*shader-f16/);
+  });
 });
 
 describe('generateImage on the GPU path (tiny, 128×128, CFG, Euler)', () => {

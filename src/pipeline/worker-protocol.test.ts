@@ -21,6 +21,7 @@ const INFO: ModelInfo = {
   latentChannels: 4,
   vaeScale: 8,
   hasVaeEncoder: false,
+  kernels: { variants: [], checks: [], warnings: [] },
   defaults: { width: 64, height: 64, steps: 2, guidance: 7, scheduler: 'euler' },
 };
 

@@ -31,6 +31,7 @@ const LOAD_HINTS: Record<string, string> = {
   format: 'The files are not a Stable Diffusion pipeline in ONNX that this app can read.',
   'missing-file': 'The model folder lacks a file the pipeline needs; pick another model or fix the folder.',
   aborted: 'Loading was cancelled.',
+  unsupported: 'This GPU or browser lacks a WebGPU feature the model needs: pick an fp32 model, or use a browser/GPU that offers it.',
 };
 
 /** Errors that mean a model file is not what the pipeline needs: shown as a load error of kind 'format'. */

@@ -1,6 +1,8 @@
-// GPU status panel: the adapter, its key limits, and the ORT↔WGSL shared-device self-check.
+// GPU status panel: the adapter, its key limits, the ORT↔WGSL shared-device self-check, and the
+// SA kernels of the loaded model (storage path per site and their self-check).
 import { useApp } from '../state/store.ts';
 import type { AdapterInfoView, SelfCheckView } from '../state/gpu-slice.ts';
+import type { KernelReport } from '../pipeline/engine.ts';
 
 function mib(bytes: number): string {
   return `${Math.round(bytes / 2 ** 20)} MiB`;
@@ -52,8 +54,34 @@ function SelfCheck({ r }: { r: SelfCheckView }) {
   );
 }
 
+/** What the loaded model's SA sites run: 'f32', 'f16-packed' (u32 + unpack2x16float) or 'f16-native' (enable f16). */
+function ModelKernels({ k }: { k: KernelReport }) {
+  const counts = new Map<string, number>();
+  for (const v of k.variants) counts.set(v, (counts.get(v) ?? 0) + 1);
+  const worst = Math.max(0, ...k.checks.map((c) => c.maxAbsError));
+  const ok = k.checks.every((c) => c.ok) || (Boolean(k.fallback) && k.checks.every((c) => c.ok || c.variant === 'f16-native'));
+  return (
+    <div className="selfcheck" data-testid="model-kernels">
+      <strong>SA kernels of the loaded model</strong>:{' '}
+      <span data-testid="kernel-variants">{[...counts].map(([v, n]) => `${n} sites ${v}`).join(', ')}</span>;{' '}
+      {k.checks.length} kernel check{k.checks.length === 1 ? '' : 's'} against the CPU reference {ok ? 'passed' : 'failed'} (max error {worst.toExponential(1)}).
+      {k.fallback && (
+        <p className="notice warn" role="status" data-testid="kernel-fallback">
+          {k.fallback}
+        </p>
+      )}
+      {k.warnings.map((w) => (
+        <p key={w} className="notice error" role="alert">
+          {w}
+        </p>
+      ))}
+    </div>
+  );
+}
+
 export function GpuPanel() {
   const gpu = useApp((s) => s.gpu);
+  const model = useApp((s) => s.model);
   const recheck = useApp((s) => s.checkGpu);
   return (
     <section className="panel" aria-labelledby="gpu-title" data-testid="gpu-panel" data-status={gpu.kind}>
@@ -71,6 +99,7 @@ export function GpuPanel() {
       )}
       {(gpu.kind === 'ready' || (gpu.kind === 'error' && gpu.adapter)) && <AdapterTable a={gpu.kind === 'ready' ? gpu.adapter : gpu.adapter!} />}
       {gpu.kind === 'ready' && <SelfCheck r={gpu.selfCheck} />}
+      {model.kind === 'ready' && model.info.kernels && <ModelKernels k={model.info.kernels} />}
       {gpu.kind !== 'checking' && (
         <button type="button" onClick={() => void recheck()}>
           Run check again

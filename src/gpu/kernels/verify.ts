@@ -5,10 +5,13 @@ import { readBuffer, storageBuffer, uploadBuffer } from '../buffers.ts';
 import type { SaWindow } from '../../sa/index.ts';
 import { SelfAttentionSite, type SiteWeights } from '../site.ts';
 import { FlashAttention, type AttentionTiling } from './attention.ts';
+import { MatMul } from './matmul.ts';
+import { PoolKv, sharesKv } from './pool-kv.ts';
+import { poolTokens, type SaActiveWindow } from '../../sa/index.ts';
 import { seededValues, type Tolerance } from './check.ts';
 import type { F16Path, TensorDType } from './dtype.ts';
 import { fromHalf, roundToHalf, toHalf } from './half.ts';
-import { attentionReference, siteReference, type AttentionDims } from './reference.ts';
+import { attentionReference, matmulReference, siteReference, type AttentionDims } from './reference.ts';
 
 /**
  * f32: 1e-5 + |ref|·1e-4 (f32 sums over ≤ a few hundred terms against an f64 reference; seen
@@ -61,6 +64,48 @@ export async function verifyAttention(device: GPUDevice, dims: AttentionDims, dt
   return { label, got, ref: attentionReference(q, k, v, dims), tiling: attn.tiling };
 }
 
+/** MatMul (tiled) on seeded x [rows, k], w [k, ncols] and bias (f16: f16-valued inputs); the reference rounds y like the kernel. */
+export async function verifyMatMul(device: GPUDevice, rows: number, k: number, ncols: number, bias: boolean, dtype: TensorDType, f16Path: F16Path = 'packed'): Promise<Verified> {
+  const round = rounding(dtype);
+  const x = round(seededValues(rows * k, 1 + rows, 1));
+  const w = round(seededValues(k * ncols, 2 + ncols, 0.5));
+  const b = bias ? round(seededValues(ncols, 3, 1)) : undefined;
+  const mm = new MatMul(device, { dtype, f16Path, bias });
+  const bufs = { x: upload(device, 'x', x, dtype), w: upload(device, 'w', w, dtype), bias: b && upload(device, 'b', b, dtype), y: storageBuffer(device, 'y', rows * ncols * (dtype === 'f16' ? 2 : 4)) };
+  const enc = device.createCommandEncoder();
+  const pass = enc.beginComputePass();
+  mm.encode(pass, bufs, { rows, k, ncols });
+  pass.end();
+  device.queue.submit([enc.finish()]);
+  const got = await download(device, bufs.y, rows * ncols, dtype);
+  mm.destroy();
+  for (const buf of Object.values(bufs)) buf?.destroy();
+  return { label: `matmul ${mm.variant} ${rows}×${k}·${k}×${ncols}${bias ? '+b' : ''}`, got, ref: round(matmulReference(x, w, rows, k, ncols, b)) };
+}
+
+/** PoolKv on seeded n [B, h·w, C] for one window: K and V inputs, each against poolTokens (rounded like the kernel's stores). */
+export async function verifyPool(device: GPUDevice, B: number, h: number, w: number, C: number, win: SaActiveWindow, dtype: TensorDType, f16Path: F16Path = 'packed'): Promise<Verified[]> {
+  const round = rounding(dtype);
+  const n = round(seededValues(B * h * w * C, h * 100 + w, 2));
+  const pool = new PoolKv(device, { dtype, f16Path });
+  const bytes = B * win.m * C * (dtype === 'f16' ? 2 : 4);
+  const [nb, k, v] = [upload(device, 'n', n, dtype), storageBuffer(device, 'k', bytes), storageBuffer(device, 'v', bytes)];
+  const enc = device.createCommandEncoder();
+  const pass = enc.beginComputePass();
+  const M = pool.encode(pass, { n: nb, k, v }, { B, h, w, C }, win);
+  pass.end();
+  device.queue.submit([enc.finish()]);
+  const ref = poolTokens(n, B, h, w, C, win);
+  const label = `pool ${pool.variant} ${h}×${w} C=${C} ${windowName(win)}`;
+  const out = [
+    { label: `${label} K`, got: await download(device, k, B * M * C, dtype), ref: round(ref.k) },
+    { label: `${label} V`, got: await download(device, sharesKv(win) ? k : v, B * M * C, dtype), ref: round(ref.v) },
+  ];
+  pool.destroy();
+  for (const b of [nb, k, v]) b.destroy();
+  return out;
+}
+
 export interface SiteCase {
   dtype: TensorDType;
   f16Path?: F16Path;
@@ -90,6 +135,7 @@ export async function verifySite(device: GPUDevice, c: SiteCase): Promise<Verifi
   const half = (x?: Float32Array) => x && toHalf(x);
   const weights: SiteWeights = dtype === 'f16' ? { wq: toHalf(wq), wk: toHalf(wk), wv: toHalf(wv), bq: half(bq), bk: half(bk), bv: half(bv) } : { wq, wk, wv, bq, bk, bv };
   const site = new SelfAttentionSite(device, { dtype, f16Path: c.f16Path ?? 'packed', C, heads, weights, label: 'verify.attn1' });
+  const variant = site.variant;
   const nBuf = upload(device, 'n', n, dtype);
   const out: Verified[] = [];
   for (const window of c.windows) {
@@ -98,7 +144,7 @@ export async function verifySite(device: GPUDevice, c: SiteCase): Promise<Verifi
     device.queue.submit([enc.finish()]);
     const got = await download(device, o, B * N * C, dtype);
     const ref = siteReference(n, B, h, w, C, heads, wq, wk, wv, window, { bq, bk, bv, round });
-    out.push({ label: `site ${dtype}${c.f16Path ? `-${c.f16Path}` : ''} ${h}×${w} C=${C}/${heads} ${windowName(window)}`, got, ref });
+    out.push({ label: `site ${variant} ${h}×${w} C=${C}/${heads} ${windowName(window)}`, got, ref });
   }
   site.destroy();
   nBuf.destroy();

@@ -6,7 +6,8 @@ import { siteGrid } from '../../sa/schedule.ts';
 import { createCpuSplitRunner } from '../../onnx/testing/cpu-split-runner.ts';
 import { DataType, decodeModel, encodeModel } from '../../onnx/proto.ts';
 import { unpackPackedMha } from '../../onnx/unpack-mha.ts';
-import type { SdPipelineFiles } from '../load-pipeline.ts';
+import type { OnnxFile, SdPipelineFiles } from '../load-pipeline.ts';
+import { fromHalf, toHalf } from '../../onnx/float16.ts';
 import type { SdBackend, SdModel, TextContext } from '../sd-pipeline.ts';
 import { PromptTokenizer } from '../tokenizer.ts';
 import { schedulerOptionsFromConfig } from '../schedulers/index.ts';
@@ -21,11 +22,15 @@ export async function createCpuSdModel(files: SdPipelineFiles, opts: { unsplit?:
   const text = await create(files.textEncoder);
   const dec = await create(files.vaeDecoder);
   const enc = files.vaeEncoder ? await create(files.vaeEncoder) : undefined;
-  const split = splitUnet(files.unet.bytes, { externalData: files.unet.externalData });
+  const split = splitUnet(files.unet.bytes, { externalData: files.unet.externalData, decoded: files.unet.model });
   const runner = await createCpuSplitRunner(split);
   const whole = opts.unsplit ? await create(files.unet) : undefined;
-  const idsType = decodeModel(files.textEncoder.bytes).graph!.input[0].type?.value;
-  const textIds = idsType?.case === 'tensorType' ? idsType.value.elemType : DataType.INT32;
+  // each session is fed the float types its graph declares (fp16 models as well as fp32 ones)
+  const typeOf = (f: OnnxFile, name: string) => f.io.inputs.find((v) => v.name === name)?.dataType;
+  const textIds = typeOf(files.textEncoder, 'input_ids') ?? DataType.INT32;
+  const float = (f: OnnxFile, name: string, data: Float32Array, dims: number[]) =>
+    typeOf(f, name) === DataType.FLOAT16 ? new ortNode.Tensor('float16', toHalf(data), dims) : new ortNode.Tensor('float32', data, dims);
+  const values = (t: ortNode.Tensor) => (t.type === 'float16' ? fromHalf(t.data as Uint16Array) : (t.data as Float32Array));
   const backend: SdBackend = {
     sites: split.sites,
     hasVaeEncoder: Boolean(enc),
@@ -35,19 +40,23 @@ export async function createCpuSdModel(files: SdPipelineFiles, opts: { unsplit?:
       return { tensor: out.last_hidden_state, dispose() {} } as TextContext;
     },
     async unet(call) {
+      const context = (call.context as unknown as { tensor: ortNode.Tensor }).tensor;
+      const timestep = typeOf(files.unet, 'timestep') === DataType.INT64
+        ? new ortNode.Tensor('int64', BigInt64Array.from({ length: call.B }, () => BigInt(Math.round(call.timestep))), [call.B])
+        : float(files.unet, 'timestep', new Float32Array(call.B).fill(call.timestep), [call.B]);
       const feeds = {
-        sample: new ortNode.Tensor('float32', call.sample, [call.B, 4, call.h, call.w]),
-        timestep: new ortNode.Tensor('float32', new Float32Array(call.B).fill(call.timestep), [call.B]),
-        encoder_hidden_states: (call.context as unknown as { tensor: ortNode.Tensor }).tensor,
+        sample: float(files.unet, 'sample', call.sample, [call.B, 4, call.h, call.w]),
+        timestep,
+        encoder_hidden_states: float(files.unet, 'encoder_hidden_states', values(context), context.dims as number[]),
       };
       const out = whole ? await whole.run(feeds) : await runner.run(feeds, (s) => ({ window: call.windowOf(s), ...siteGrid(call.h, call.w, s.level) }));
-      return { eps: out.out_sample.data as Float32Array, ortMs: 0, siteMs: 0 };
+      return { eps: values(out.out_sample), ortMs: 0, siteMs: 0 };
     },
     async decode(z, h, w) {
-      return (await dec.run({ latent_sample: new ortNode.Tensor('float32', z, [1, 4, h, w]) })).sample.data as Float32Array;
+      return values((await dec.run({ latent_sample: float(files.vaeDecoder, 'latent_sample', z, [1, 4, h, w]) })).sample);
     },
     async encode(x, height, width) {
-      return (await enc!.run({ sample: new ortNode.Tensor('float32', x, [1, 3, height, width]) })).latent_sample.data as Float32Array;
+      return values((await enc!.run({ sample: float(files.vaeEncoder!, 'sample', x, [1, 3, height, width]) })).latent_sample);
     },
     sync: async () => undefined,
   };

@@ -98,6 +98,7 @@ export function createFakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
   const info: ModelInfo = {
     id: 'tiny', base: 'models/tiny', attentionStyle: 'torch2', dtype: 'float32', latentChannels: 4, vaeScale: 8, hasVaeEncoder: true,
     sites: sdUnetSites().map((s) => ({ ...s, heads: 8 })),
+    kernels: { variants: sdUnetSites().map(() => 'f32' as const), checks: [], warnings: [] },
     defaults: { width: 128, height: 128, steps: 4, guidance: 7.5, scheduler: 'euler' },
     ...opts.info,
   };
