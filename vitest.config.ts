@@ -1,4 +1,5 @@
-// Two Vitest projects: `unit` (pure code, Node) and `gpu` (WGSL + ORT on Dawn/SwiftShader in Node).
+// Three Vitest projects: `unit` (pure code, Node), `gpu` (WGSL + ORT on Dawn/SwiftShader in Node) and
+// `gpu-f16` (native f16: Dawn on Mesa 25's lavapipe, which has shader-f16; scripts/vulkan-f16.sh).
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -8,7 +9,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
-          exclude: ['src/**/*.gpu.test.ts'],
+          exclude: ['src/**/*.gpu.test.ts', 'src/**/*.gpu-f16.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
         },
@@ -25,6 +26,19 @@ export default defineConfig({
           pool: 'forks',
           execArgv: ['--liftoff-only'],
           setupFiles: ['src/gpu/testing/setup-node-gpu.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'gpu-f16',
+          include: ['src/**/*.gpu-f16.test.ts'],
+          environment: 'node',
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+          pool: 'forks',
+          execArgv: ['--liftoff-only'],
+          setupFiles: ['src/gpu/testing/setup-node-gpu-f16.ts'],
         },
       },
     ],

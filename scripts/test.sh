@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (`npm test`): installs what the tests need, then runs every level:
-# typecheck + lint, Vitest unit (Node), Vitest GPU (Node + Dawn on SwiftShader), Playwright e2e
-# (built app in Debian's Chromium with WebGPU on SwiftShader).
+# typecheck + lint, Vitest unit (Node), Vitest GPU (Node + Dawn on SwiftShader), Vitest native f16
+# (Node + Dawn on Mesa 25 lavapipe, unpacked into .cache/ by scripts/vulkan-f16.sh), Playwright
+# e2e (built app in Debian's Chromium with WebGPU on SwiftShader).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,6 +31,10 @@ npx vitest run --project unit
 
 echo "== GPU tests (Vitest, Node + Dawn on SwiftShader)"
 npx vitest run --project gpu
+
+echo "== native-f16 GPU tests (Vitest, Node + Dawn on Mesa 25 lavapipe: shader-f16)"
+icd=$(bash scripts/vulkan-f16.sh | tail -1)
+VK_ICD_FILENAMES="$icd" npx vitest run --project gpu-f16
 
 echo "== end-to-end tests (Playwright, Chromium + WebGPU on SwiftShader)"
 bash scripts/prepare-app.sh
