@@ -8,7 +8,7 @@ import { createSession, runSession, type Ort, type OrtSession, type OrtTensor } 
 import { align16, STORAGE_USAGE } from './buffers.ts';
 import { SelfAttentionSite, SITE_PARTS, SITE_TIMESTAMPS } from './site.ts';
 import type { StorageVariant } from './kernels/dtype.ts';
-import { projectionWeight } from '../onnx/sites.ts';
+import { projectionBias, projectionWeight } from '../onnx/sites.ts';
 import type { LoadedModel } from '../onnx/model-file.ts';
 import { siteTensorDType } from './kernel-check.ts';
 
@@ -202,7 +202,14 @@ export function gpuSiteKernels(device: GPUDevice, loaded: LoadedModel, variants:
       heads: site.heads,
       dtype,
       f16Path: variant === 'f16-native' ? 'native' : 'packed',
-      weights: { wq: projectionWeight(loaded, site, site.q), wk: projectionWeight(loaded, site, site.k), wv: projectionWeight(loaded, site, site.v) },
+      weights: {
+        wq: projectionWeight(loaded, site, site.q),
+        wk: projectionWeight(loaded, site, site.k),
+        wv: projectionWeight(loaded, site, site.v),
+        bq: projectionBias(loaded, site, site.q),
+        bk: projectionBias(loaded, site, site.k),
+        bv: projectionBias(loaded, site, site.v),
+      },
     });
     let timer: SiteTimer | undefined;
     return {

@@ -5,8 +5,13 @@ import { DataType } from '../onnx/proto.ts';
 import type { ExportGraph } from './export-graph.ts';
 import { dimOf, INIT_GAIN, lastDimOf, linear, reshapeTo } from './layers.ts';
 
-export type AttentionStyle = 'torch2' | 'torch1' | 'ort-fused';
-export const ATTENTION_STYLES: readonly AttentionStyle[] = ['torch2', 'torch1', 'ort-fused'];
+export type AttentionStyle = 'torch2' | 'torch1' | 'ort-fused' | 'ort-attention' | 'ort-mha';
+export const ATTENTION_STYLES: readonly AttentionStyle[] = ['torch2', 'torch1', 'ort-fused', 'ort-attention', 'ort-mha'];
+
+/** Styles written by ORT's transformers optimizer (fused attention; its remove_useless_div drops Div-by-1). */
+export function isOrtStyle(style: AttentionStyle): boolean {
+  return style.startsWith('ort-');
+}
 
 export interface AttentionSpec {
   /** Query (and output) width. */
@@ -26,19 +31,21 @@ export interface OrtNameCounters {
   mha: { self: number; cross: number };
   qkv: number;
   kv: number;
+  /** com.microsoft Attention nodes (ort-attention's self-attention) */
+  attention: number;
 }
 
 /** Emits an attention module in the current scope (e.g. `…/attn1`); returns its output [B, N, dim]. */
 export function attention(g: ExportGraph, x: string, context: string | undefined, spec: AttentionSpec, ort?: OrtNameCounters): string {
   let out: string;
-  if (spec.style === 'ort-fused') {
-    if (!ort) throw new Error('ort-fused attention needs the ORT name counters.');
-    out = fusedCore(g, x, context, spec, ort);
+  if (isOrtStyle(spec.style)) {
+    if (!ort) throw new Error(`${spec.style} attention needs the ORT name counters.`);
+    out = spec.style === 'ort-fused' ? fusedCore(g, x, context, spec, ort) : unpackedCore(g, x, context, spec, ort);
   } else {
     out = spec.style === 'torch2' ? torch2Core(g, x, context, spec) : torch1Core(g, x, context, spec);
   }
   const y = linear(g, out, 'to_out.0', spec.dim, spec.dim, true);
-  return spec.rescaleDiv !== false && spec.style !== 'ort-fused' ? g.op('Div', [y, g.constF([1], { scalar: true })]) : y;
+  return spec.rescaleDiv !== false && !isOrtStyle(spec.style) ? g.op('Div', [y, g.constF([1], { scalar: true })]) : y;
 }
 
 function projections(g: ExportGraph, x: string, context: string | undefined, spec: AttentionSpec): [string, string, string] {
@@ -138,4 +145,36 @@ function fusedCore(g: ExportGraph, x: string, context: string | undefined, spec:
   const shape = g.intInit(`${mm}_reshape_shape`, [0, 0, heads, 2, d]);
   g.named('Reshape', `${mm}_reshape`, [`${mm}_out`, shape], `${mha}_kv_input`);
   return g.named('MultiHeadAttention', mha, [q, `${mha}_kv_input`], outName, { num_heads: heads }, 'com.microsoft');
+}
+
+/**
+ * fusion_attention_unet.py without packed QKV/KV, in its two generations. 'ort-attention' (2023,
+ * the optimizer diffusers.js's exports came from): self-attention is com.microsoft Attention_i on
+ * `n` with `Attention_i_qkv_weight` = [Wq | Wk | Wv] ([C, 3C], np.stack(axis=1)) and a zero
+ * `Attention_i_qkv_bias`; cross-attention is MultiHeadAttention_j(q, k, v, zero bias) after the
+ * model's own to_q/to_k/to_v. 'ort-mha' (later versions): both are MultiHeadAttention(q, k, v, bias).
+ */
+function unpackedCore(g: ExportGraph, x: string, context: string | undefined, spec: AttentionSpec, ort: OrtNameCounters): string {
+  const heads = spec.heads;
+  const p = g.modulePath;
+  const outName = `${g.scopePath}/Reshape_3_output_0`;
+  const zeros = (name: string) => g.floatInit(name, [3 * spec.dim], { kind: 'derived', fill: (out) => out.fill(0) });
+  if (!context && spec.style === 'ort-attention') {
+    const name = `Attention_${ort.attention++}`;
+    const keys = ['to_q', 'to_k', 'to_v'].map((m) => `${p}.${m}.weight`);
+    const w = g.floatInit(`${name}_qkv_weight`, [spec.dim, 3 * spec.dim], { kind: 'derived', fill: stackWeights(keys, spec.dim, spec.dim) });
+    return g.named('Attention', name, [x, w, zeros(`${name}_qkv_bias`)], outName, { num_heads: heads }, 'com.microsoft');
+  }
+  const [q, k, v] = projections(g, x, context, spec);
+  const name = `MultiHeadAttention_${context ? ort.mha.cross++ : ort.mha.self++}`;
+  return g.named('MultiHeadAttention', name, [q, k, v, zeros(`${name}_qkv_bias`)], outName, { num_heads: heads }, 'com.microsoft');
+}
+
+/** [W_0 | W_1 | W_2] per row: out[i, j·C + c] = W_j[i, c] (the Attention op's [C, 3C] weight). */
+function stackWeights(keys: string[], inF: number, C: number) {
+  return (out: Float32Array, stream: (key: string, bound: number, n: number) => Float32Array) => {
+    const bound = INIT_GAIN / Math.sqrt(inF); // as linear()
+    const ws = keys.map((k) => stream(k, bound, inF * C));
+    for (let i = 0; i < inF; i++) ws.forEach((w, j) => out.set(w.subarray(i * C, (i + 1) * C), i * 3 * C + j * C));
+  };
 }

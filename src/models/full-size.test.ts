@@ -13,7 +13,7 @@ import type { ExportGraph } from './export-graph.ts';
 function parameters(g: ExportGraph): number {
   return g
     .weightTensors()
-    .filter((t) => !/^onnx::InstanceNormalization_/.test(t.name) && !(t.dims.length === 2 && t.dims[0] === 1n))
+    .filter((t) => !/^onnx::InstanceNormalization_/.test(t.name) && !/_qkv_bias$/.test(t.name) && !(t.dims.length === 2 && t.dims[0] === 1n))
     .reduce((s, t) => s + t.dims.reduce((a, d) => a * Number(d), 1), 0);
 }
 

@@ -37,7 +37,7 @@
 import { DataType } from '../onnx/proto.ts';
 import { writeModel, type ExternalBlob } from '../onnx/model-file.ts';
 import { ExportGraph, type FloatType } from './export-graph.ts';
-import type { AttentionStyle, OrtNameCounters } from './attention.ts';
+import { isOrtStyle, type AttentionStyle, type OrtNameCounters } from './attention.ts';
 import { headsAt, type UnetConfig } from './configs.ts';
 import { conv2d, dimOf, gemm, groupNorm, silu, unsqueeze0 } from './layers.ts';
 import { downsample, resnet, transformer2d, upsample, type BlockContext } from './unet-blocks.ts';
@@ -91,8 +91,10 @@ function unetGraph(g: ExportGraph, u: UnetConfig, style: AttentionStyle): void {
     const h = g.scope('act', () => silu(g, gemm(g, tEmb, 'linear_1', ch[0], tdim)));
     return gemm(g, h, 'linear_2', tdim, tdim);
   });
-  const ort: OrtNameCounters = { mha: { self: 0, cross: attn1SiteCount(u) }, qkv: 0, kv: 0 };
-  const c: BlockContext = { g, style, ort, groups: u.normGroups, temb: { value: emb, channels: tdim }, rescaleDiv: style !== 'ort-fused', eps: 1e-5 };
+  // ORT's create_node_name counts per op type: MultiHeadAttention_* are self then cross (ort-fused,
+  // ort-mha); with ort-attention the self sites are Attention_0… and the cross MultiHeadAttention_0…
+  const ort: OrtNameCounters = { mha: { self: 0, cross: style === 'ort-attention' ? 0 : attn1SiteCount(u) }, qkv: 0, kv: 0, attention: 0 };
+  const c: BlockContext = { g, style, ort, groups: u.normGroups, temb: { value: emb, channels: tdim }, rescaleDiv: !isOrtStyle(style), eps: 1e-5 };
   const tf = (x: string, m: string, level: number) =>
     transformer2d(c, x, m, ehs, ch[level], headsAt(u, level), u.crossAttentionDim, u.useLinearProjection);
 

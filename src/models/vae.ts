@@ -18,7 +18,7 @@ export interface VaeOptions {
 }
 
 function context(g: ExportGraph, v: VaeConfig): BlockContext {
-  return { g, style: 'torch2', ort: { mha: { self: 0, cross: 0 }, qkv: 0, kv: 0 }, groups: v.normGroups, rescaleDiv: true, eps: 1e-6 };
+  return { g, style: 'torch2', ort: { mha: { self: 0, cross: 0 }, qkv: 0, kv: 0, attention: 0 }, groups: v.normGroups, rescaleDiv: true, eps: 1e-6 };
 }
 
 /** Attention on a [B, C, H, W] map (AttnProcessor2_0's 4-D path, group_norm, residual, one head). */

@@ -38,6 +38,7 @@ const OFF: SaWindow = { active: false, reason: 'disabled', s: 0 };
 describe('splitUnet on synthetic U-Nets (onnxruntime-node CPU + CPU reference sites)', () => {
   const cases: [string, AttentionStyle, number, number][] = [];
   for (const style of ['torch2', 'torch1', 'ort-fused'] as const) for (const [H, W] of [[16, 16], [24, 40]] as const) cases.push(['tiny', style, H, W]);
+  for (const style of ['ort-attention', 'ort-mha'] as const) cases.push(['tiny', style, 24, 40]);
   for (const style of ['torch2', 'ort-fused'] as const) cases.push(['sd2-narrow', style, 16, 16]);
 
   it.each(cases)('%s %s %i×%i: segments + reference sites with SA off equal the unsplit model ≤1e-5', async (cfg, style, H, W) => {
@@ -83,5 +84,34 @@ describe('splitUnet on synthetic U-Nets (onnxruntime-node CPU + CPU reference si
     expect(used[6].active).toBe(false);
     const diff = maxAbsDiff(on.out_sample.data as Float32Array, off.out_sample.data as Float32Array);
     expect(diff).toBeGreaterThan(1e-3);
+  });
+});
+
+describe('findAttnSites by structure', () => {
+  const u = PIPELINE_CONFIGS.tiny.unet;
+  const named = splitUnet(buildUnet(u, { attention: 'torch2', dtype: 'float32', seed: 3 }).model).sites;
+
+  it.each(['ort-attention', 'ort-mha', 'ort-fused', 'torch1'] as const)('%s: the same 16 sites (names, sides, levels, channels, heads) as the torch2 export', (style) => {
+    const sites = splitUnet(buildUnet(u, { attention: style, dtype: 'float32', seed: 3 }).model).sites;
+    expect(new Set(sites.map((s) => s.style))).toEqual(new Set([style]));
+    const shape = (s: (typeof named)[number]) => ({ name: s.name, side: s.side, level: s.level, channels: s.channels, heads: s.heads });
+    expect(sites.map(shape)).toEqual(named.map(shape));
+  });
+
+  it('ort-attention: attn1 is com.microsoft Attention_i with [Wq | Wk | Wv] and a zero bias, split into the three projections', () => {
+    const split = splitUnet(buildUnet(u, { attention: 'ort-attention', dtype: 'float32', seed: 3 }).model);
+    const s = split.sites[0];
+    expect(s.q).toEqual({ initializer: 'Attention_0_qkv_weight', packed: { index: 0, layout: 'blocks' }, bias: 'Attention_0_qkv_bias', biasIndex: 0 });
+    expect(s.v.packed?.index).toBe(2);
+    expect(s.regionNodes).toContain('Attention_0');
+  });
+
+  it('generic or missing node names: the sites come from the graph alone, with the same sides, levels and order', () => {
+    const m = decodeModel(buildUnet(u, { attention: 'torch2', dtype: 'float32', seed: 3 }).model);
+    for (const n of m.graph!.node) n.name = '';
+    const sites = splitUnet(encodeModel(m)).sites;
+    expect(sites.map((s) => [s.side, s.level, s.channels, s.heads])).toEqual(named.map((s) => [s.side, s.level, s.channels, s.heads]));
+    expect(sites.map((s) => s.name).slice(0, 3)).toEqual(['attn1.in.L0.0', 'attn1.in.L0.1', 'attn1.in.L1.0']);
+    expect(sites[6].name).toBe('attn1.mid.L3.0');
   });
 });

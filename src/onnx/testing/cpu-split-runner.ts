@@ -4,7 +4,7 @@ import * as ortNode from 'onnxruntime-node';
 import type { SaWindow } from '../../sa/schedule.ts';
 import { siteReference } from '../../gpu/kernels/reference.ts';
 import { fromHalf, toHalf } from '../float16.ts';
-import { projectionWeight, type AttnSite } from '../sites.ts';
+import { projectionBias, projectionWeight, type AttnSite } from '../sites.ts';
 import type { SplitUnet } from '../surgery.ts';
 
 export type CpuTensor = ortNode.Tensor;
@@ -23,10 +23,17 @@ export async function createCpuSplitRunner(split: SplitUnet): Promise<CpuSplitRu
   const externalData = split.externalData.map((b) => ({ path: b.path, data: b.data }));
   const sessions: ortNode.InferenceSession[] = [];
   for (const seg of split.segments) sessions.push(await ortNode.InferenceSession.create(seg.model, { externalData }));
+  const bias = (s: AttnSite, w: AttnSite['q']) => {
+    const b = projectionBias(split.loaded, s, w);
+    return b && asF32(b);
+  };
   const weights = split.sites.map((s) => ({
     q: asF32(projectionWeight(split.loaded, s, s.q)),
     k: asF32(projectionWeight(split.loaded, s, s.k)),
     v: asF32(projectionWeight(split.loaded, s, s.v)),
+    bq: bias(s, s.q),
+    bk: bias(s, s.k),
+    bv: bias(s, s.v),
   }));
   return {
     async run(feeds, windowOf) {
@@ -44,7 +51,7 @@ export async function createCpuSplitRunner(split: SplitUnet): Promise<CpuSplitRu
         const half = nT.type === 'float16';
         const n = half ? fromHalf(nT.data as Uint16Array) : (nT.data as Float32Array);
         const W = weights[site.index];
-        const o = siteReference(n, B, h, w, C, site.heads, W.q, W.k, W.v, window);
+        const o = siteReference(n, B, h, w, C, site.heads, W.q, W.k, W.v, window, { bq: W.bq, bk: W.bk, bv: W.bv });
         live.set(site.output, half ? new ortNode.Tensor('float16', toHalf(o), [B, N, C]) : new ortNode.Tensor('float32', o, [B, N, C]));
       }
       return Object.fromEntries(split.graphOutputs.map((o) => [o, live.get(o)!]));
