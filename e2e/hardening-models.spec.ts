@@ -9,6 +9,8 @@ import type { Page } from '@playwright/test';
 import { test, expect } from './fixture.ts';
 import { watchPage, type PageWatch } from './hardening-watch.ts';
 import { GraphBuilder } from '../src/onnx/builder.ts';
+import { buildUnet } from '../src/models/unet.ts';
+import { PIPELINE_CONFIGS } from '../src/models/configs.ts';
 import { create, DataType, StringStringEntryProtoSchema, TensorProto_DataLocation, TensorProtoSchema } from '../src/onnx/proto.ts';
 
 const TINY = resolve('public/models/tiny');
@@ -65,7 +67,8 @@ const CASES: BrokenCase[] = [
   { name: 'random-bytes', files: { 'unet/model.onnx': randomBytes(4096, 2026) }, title: 'Could not load the model', kind: 'format', says: /unet\/model\.onnx is .*not an ONNX model/ },
   { name: 'html-page', files: { 'unet/model.onnx': new TextEncoder().encode('<!doctype html><html><body>Sign in to continue</body></html>') }, title: 'Could not load the model', kind: 'format', says: /unet\/model\.onnx is an HTML\/XML page/ },
   { name: 'not-a-unet', files: { 'unet/model.onnx': addGraph(false) }, title: 'Not a Stable Diffusion U-Net', kind: 'format', says: /no self-attention \(attn1\) nodes.*Is this a Stable Diffusion U-Net\?/ },
-  { name: 'missing-external-data', files: { 'unet/model.onnx': addGraph(true), 'unet/weights.pb': 404 }, title: 'Could not load the model', kind: 'missing-file', says: /unet\/model\.onnx keeps its weights in 'weights\.pb', which is missing/ },
+  // a real U-Net whose weights are external: its graph passes the preflight, then weights.pb is a 404
+  { name: 'missing-external-data', files: { 'unet/model.onnx': buildUnet(PIPELINE_CONFIGS.tiny.unet, { attention: 'torch2', dtype: 'float32', seed: 1, external: true }).model, 'unet/weights.pb': 404 }, title: 'Could not load the model', kind: 'missing-file', says: /unet\/model\.onnx keeps its weights in 'weights\.pb', which is missing/ },
   { name: 'no-tokenizer', files: Object.fromEntries(['tokenizer.json', 'tokenizer_config.json', 'vocab.json', 'merges.txt'].map((f) => [`tokenizer/${f}`, 404])), title: 'Could not load the model', kind: 'missing-file', says: /No tokenizer under .*need tokenizer\.json, or vocab\.json and merges\.txt/ },
   // text encoder and U-Net (10 MB) arrive, then the VAE decoder is a 404
   { name: '404-mid-download', files: { 'vae_decoder/model.onnx': 404 }, title: 'Could not load the model', kind: 'not-found', says: /vae_decoder\/model\.onnx was not found at .*\(HTTP 404\)/ },

@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePipeline } from '../models/pipeline.ts';
+import { writeReplica } from '../models/replicas.ts';
 import { PIPELINE_CONFIGS } from '../models/configs.ts';
 import { readNpy, writeNpy } from '../onnx/npy.ts';
-import { seededValues } from '../gpu/kernels/check.ts';
+import { maxAbsDiff, seededValues } from '../gpu/kernels/check.ts';
 import { memoryIo } from './io.ts';
 import { runCli } from './run.ts';
 
@@ -26,11 +27,6 @@ const SA_ON = JSON.stringify({ time_decay: 0, in: { strength: 6 }, out: { streng
 
 const out = (name: string) => readNpy(readFileSync(join(tmp, name))).data as Float32Array;
 const maxAbs = (x: Float32Array) => Math.max(...Array.from(x, Math.abs));
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]) || (a[i] === b[i] ? 0 : Infinity));
-  return m;
-}
 
 async function unetStep(model: string, name: string, extra: string[]): Promise<string> {
   const io = memoryIo();
@@ -70,5 +66,20 @@ describe('cli unet-step, fp16 body behind fp32 edges, on shader-f16', () => {
   it('SA changes the output by more than the fp16 error', async () => {
     const noise = maxAbsDiff(out('off-native.npy'), out('off-ref.npy'));
     expect(maxAbsDiff(out('on-native.npy'), out('off-native.npy'))).toBeGreaterThan(2 * noise);
+  });
+});
+
+describe('cli generate on a replica written by make-model --replica', () => {
+  it('sd15-webnn: flat files found by their names, the tokenizer from its own folder, fixed batch 2; every site f16-native', async () => {
+    const dir = join(tmp, 'sd15-webnn');
+    const r = await writeReplica(dir, 'sd15-webnn');
+    const io = memoryIo();
+    const argv = ['generate', '--model', dir, '--tokenizer', r.tokenizerDir!, '--prompt', 'a red circle', '--size', '128x128', '--steps', '1', '--guidance', '7.5', '--out', join(tmp, 'webnn.png')];
+    const code = await runCli(argv, io);
+    const text = io.lines.join('\n');
+    expect(code, text).toBe(0);
+    expect(text).toMatch(/^model: .*sd15-webnn \(torch2, float16, 16 attn1 sites\)/m);
+    expect(text.match(/^ {2}site \d+ .+: f16-native$/gm)).toHaveLength(16);
+    expect(readFileSync(join(tmp, 'webnn.png')).subarray(1, 4).toString()).toBe('PNG');
   });
 });

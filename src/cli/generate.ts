@@ -1,26 +1,42 @@
 // `generate`: one image from a diffusers-ONNX folder (local path or URL) through the same pipeline
 // as the app (text encoder → split U-Net with SA → VAE on one WebGPU device), written as a PNG
 // with its parameters embedded. Prints the adapter and per-stage timings. Import after nodeGpu().
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { loadSdPipeline } from '../pipeline/load-pipeline.ts';
-import { createGpuSdModel, generateOnGpu, type GpuSdModel } from '../pipeline/gpu-backend.ts';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, sep } from 'node:path';
+import { detectLayout, loadSdPipeline, type LoadOptions } from '../pipeline/load-pipeline.ts';
+import { createGpuSdModel, generateOnGpu, gpuPreflight, type GpuSdModel } from '../pipeline/gpu-backend.ts';
+import { MODEL_REGISTRY } from '../pipeline/registry.ts';
 import type { StageTimings } from '../pipeline/engine.ts';
 import { generateRequestFrom, type ParamSet } from '../state/gen-params.ts';
 import { encodePng, writePngParams } from '../state/png-metadata.ts';
 import { saParamsToJson, type Notice } from '../sa/index.ts';
 import { paramSetFrom, type GenerateArgs } from './args.ts';
-import { fileFetch, modelBase } from './file-fetch.ts';
+import { fileFetch, isRemote, modelBase } from './file-fetch.ts';
 import { openGpu } from './gpu.ts';
 import { ms, printNotices, type CliIo } from './io.ts';
 import { printSiteKernels } from './site-kernels.ts';
 import type { F16Path } from '../gpu/kernels/dtype.ts';
 
+/**
+ * Where a model's files are: a registry model (by folder name) brings its layout and tokenizer
+ * source; a local folder's flat layout is read from its file names; `--tokenizer` overrides.
+ */
+export function modelLayout(model: string, id: string, tokenizer: string | undefined): Pick<LoadOptions, 'layout' | 'tokenizerBase'> {
+  const entry = MODEL_REGISTRY.find((e) => e.id === id);
+  let layout = entry?.layout;
+  if (!isRemote(model) && existsSync(model) && statSync(model).isDirectory()) {
+    const names = readdirSync(model, { recursive: true, encoding: 'utf8' }).map((n) => n.split(sep).join('/'));
+    layout = detectLayout(names) ?? layout;
+  }
+  const tokenizerBase = tokenizer ? modelBase(tokenizer) : entry?.tokenizerBase;
+  return { layout, tokenizerBase };
+}
+
 /** Reads the pipeline folder and creates every session on the CLI's device; prints each site's storage path. */
 export async function loadModelOnGpu(model: string, tokenizer: string | undefined, id: string, io: CliIo, f16Path?: F16Path): Promise<GpuSdModel> {
   const { ctx, ort } = await openGpu(io);
   const t0 = performance.now();
-  const files = await loadSdPipeline(modelBase(model), { fetchImpl: fileFetch(), tokenizerBase: tokenizer ? modelBase(tokenizer) : undefined, withVaeEncoder: false });
+  const files = await loadSdPipeline(modelBase(model), { fetchImpl: fileFetch(), ...modelLayout(model, id, tokenizer), withVaeEncoder: false, preflight: gpuPreflight(ctx.device) });
   const tRead = performance.now() - t0;
   const m = await createGpuSdModel(ort, ctx.device, files, { id, kernels: { f16Path } });
   io.log(`model: ${model} (${m.info.attentionStyle}, ${m.info.dtype}, ${m.info.sites.length} attn1 sites); files ${ms(tRead)}, sessions ${ms(performance.now() - t0 - tRead)}`);

@@ -4,8 +4,11 @@ import { parseArgs } from 'node:util';
 import { writePipeline } from '../models/pipeline.ts';
 import { PIPELINE_CONFIGS } from '../models/configs.ts';
 import { ATTENTION_STYLES, type AttentionStyle } from '../models/attention.ts';
+import { isReplicaId, REPLICA_IDS, writeReplica } from '../models/replicas.ts';
 
-const USAGE = `usage: make-model --config ${Object.keys(PIPELINE_CONFIGS).join('|')} --attention ${ATTENTION_STYLES.join('|')}
+const USAGE = `usage: make-model --replica ${REPLICA_IDS.join('|')} --out DIR [--seed N] [--fp32]
+         (the exact form of that public repository at tiny size; --fp32: every form but the precision)
+       make-model --config ${Object.keys(PIPELINE_CONFIGS).join('|')} --attention ${ATTENTION_STYLES.join('|')}
                   --dtype float32|float16 --out DIR [--seed N] [--sample-size N] [--input-ids int32|int64] [--external]
                   [--io-dtype float32]   (with --dtype float16: fp16 body behind fp32 inputs/outputs, as public web exports)`;
 
@@ -22,12 +25,22 @@ async function main(): Promise<void> {
       'input-ids': { type: 'string', default: 'int32' },
       external: { type: 'boolean' },
       'io-dtype': { type: 'string' },
+      replica: { type: 'string' },
+      fp32: { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
   if (values.help || !values.out) {
     console.log(USAGE);
     process.exit(values.help ? 0 : 2);
+  }
+  if (values.replica !== undefined) {
+    if (!isReplicaId(values.replica)) throw new Error(`--replica must be one of ${REPLICA_IDS.join(', ')}.`);
+    const t0 = performance.now();
+    const r = await writeReplica(values.out, values.replica, Number(values.seed), { fp32: values.fp32 });
+    console.log(`wrote the ${values.replica} replica (${r.files.length} files) to ${values.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    if (r.tokenizerDir) console.log(`its tokenizer lives in another repository: ${r.tokenizerDir} (pass --tokenizer ${r.tokenizerDir} to the CLI)`);
+    return;
   }
   const style = values.attention as AttentionStyle;
   if (!ATTENTION_STYLES.includes(style)) throw new Error(`--attention must be one of ${ATTENTION_STYLES.join(', ')}.`);

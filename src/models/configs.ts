@@ -51,7 +51,7 @@ export interface PipelineConfig {
   vae: VaeConfig;
 }
 
-export type PipelineName = 'tiny' | 'tiny-hd2' | 'sd15' | 'sd2' | 'sd15-narrow' | 'sd2-narrow';
+export type PipelineName = 'tiny' | 'tiny-hd2' | 'tiny-sd2' | 'sd15' | 'sd2' | 'sd15-narrow' | 'sd2-narrow';
 
 const CLIP_L: TextEncoderConfig = { vocabSize: 49408, hiddenSize: 768, layers: 12, heads: 12, intermediateSize: 3072, maxPositions: 77, hiddenAct: 'quick_gelu' };
 const OPENCLIP_H: TextEncoderConfig = { vocabSize: 49408, hiddenSize: 1024, layers: 23, heads: 16, intermediateSize: 4096, maxPositions: 77, hiddenAct: 'gelu' };
@@ -90,6 +90,24 @@ export const PIPELINE_CONFIGS: Record<PipelineName, PipelineConfig> = {
       sampleSize: 16,
     },
     text: { vocabSize: 1024, hiddenSize: 32, layers: 2, heads: 2, intermediateSize: 64, maxPositions: 77, hiddenAct: 'quick_gelu' },
+    vae: { inChannels: 3, latentChannels: 4, blockOutChannels: [8, 8, 16, 16], layersPerBlock: 1, normGroups: 8, scalingFactor: 0.18215 },
+  },
+  // SD 2.x's traits at tiny size (replicas of SD 2.x-based exports): a fixed head_dim (16 here, 64
+  // in SD 2.x), linear proj_in/out, a gelu text encoder whose width is the cross-attention width
+  'tiny-sd2': {
+    name: 'tiny-sd2',
+    unet: {
+      inChannels: 4,
+      outChannels: 4,
+      blockOutChannels: [32, 64, 64, 64],
+      layersPerBlock: 2,
+      heads: { headDim: 16 },
+      crossAttentionDim: 32,
+      useLinearProjection: true,
+      normGroups: 8,
+      sampleSize: 16,
+    },
+    text: { vocabSize: 1024, hiddenSize: 32, layers: 2, heads: 2, intermediateSize: 64, maxPositions: 77, hiddenAct: 'gelu' },
     vae: { inChannels: 3, latentChannels: 4, blockOutChannels: [8, 8, 16, 16], layersPerBlock: 1, normGroups: 8, scalingFactor: 0.18215 },
   },
   sd15: {

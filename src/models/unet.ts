@@ -48,6 +48,12 @@ export interface BuildOptions {
   seed: number;
   /** Weights in an external `weights.pb` (default: when they exceed 1 GiB, as a 2 GB protobuf would fail). */
   external?: boolean;
+  /** the external blob's name (default weights.pb; optimum/ORT write model.onnx_data) */
+  externalLocation?: string;
+  /** the timestep input's type: the model's float type (default) or int64 (optimum's exports) */
+  timestep?: 'float' | 'int64';
+  /** LCM: a `timestep_cond` [batch, dim] input added to the time embedding through time_embedding.cond_proj */
+  timeCondProjDim?: number;
 }
 
 export interface BuiltModel {
@@ -76,19 +82,22 @@ function timeProjection(g: ExportGraph, timestep: string, sample: string, c0: nu
   });
 }
 
-function unetGraph(g: ExportGraph, u: UnetConfig, style: AttentionStyle): void {
+function unetGraph(g: ExportGraph, u: UnetConfig, style: AttentionStyle, opts: Pick<BuildOptions, 'timestep' | 'timeCondProjDim'> = {}): void {
   const dt = g.dt;
   const ch = u.blockOutChannels;
   const L = u.layersPerBlock;
   const sample = g.b.input({ name: 'sample', dataType: dt, dims: ['batch', 'channels', 'height', 'width'] });
-  const timestep = g.b.input({ name: 'timestep', dataType: dt, dims: ['batch'] });
+  const timestep = g.b.input({ name: 'timestep', dataType: opts.timestep === 'int64' ? DataType.INT64 : dt, dims: ['batch'] });
   const ehs = g.b.input({ name: 'encoder_hidden_states', dataType: dt, dims: ['batch', 'sequence', u.crossAttentionDim] });
+  const cond = opts.timeCondProjDim ? g.b.input({ name: 'timestep_cond', dataType: dt, dims: ['batch', opts.timeCondProjDim] }) : undefined;
 
   let tEmb = timeProjection(g, timestep, sample, ch[0]);
   if (g.fp16) tEmb = g.op('Cast', [tEmb], { to: DataType.FLOAT16 }); // t_emb.to(dtype=sample.dtype)
   const tdim = 4 * ch[0];
   const emb = g.scope('time_embedding', () => {
-    const h = g.scope('act', () => silu(g, gemm(g, tEmb, 'linear_1', ch[0], tdim)));
+    // TimestepEmbedding(condition): sample + cond_proj(condition) (a Linear without bias) before linear_1
+    const x = cond ? g.op('Add', [tEmb, g.scope('cond_proj', () => g.op('MatMul', [cond, g.folded('MatMul', [opts.timeCondProjDim!, ch[0]], { kind: 'uniform', key: `${g.modulePath}.cond_proj.weight`, bound: 1 / Math.sqrt(opts.timeCondProjDim!) })]))]) : tEmb;
+    const h = g.scope('act', () => silu(g, gemm(g, x, 'linear_1', ch[0], tdim)));
     return gemm(g, h, 'linear_2', tdim, tdim);
   });
   // ORT's create_node_name counts per op type: MultiHeadAttention_* are self then cross (ort-fused,
@@ -153,11 +162,11 @@ export function finishModel(g: ExportGraph, graphName: string, external: boolean
 /** The U-Net's graph with its weights declared but not yet made (cheap even at full size). */
 export function unetGraphOnly(u: UnetConfig, opts: Omit<BuildOptions, 'external'>): ExportGraph {
   const g = new ExportGraph(opts.seed, opts.dtype);
-  unetGraph(g, u, opts.attention);
+  unetGraph(g, u, opts.attention, opts);
   return g;
 }
 
 /** Builds a U-Net of config `u` in attention style `opts.attention`. */
 export function buildUnet(u: UnetConfig, opts: BuildOptions): BuiltModel {
-  return finishModel(unetGraphOnly(u, opts), 'main_graph', opts.external);
+  return finishModel(unetGraphOnly(u, opts), 'main_graph', opts.external, opts.externalLocation);
 }

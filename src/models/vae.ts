@@ -15,6 +15,8 @@ export interface VaeOptions {
   dtype: FloatType;
   seed: number;
   external?: boolean;
+  /** the external blob's name (default weights.pb) */
+  externalLocation?: string;
 }
 
 function context(g: ExportGraph, v: VaeConfig): BlockContext {
@@ -48,7 +50,7 @@ function tail(c: BlockContext, x: string, cin: number, cout: number): string {
 }
 
 export function buildVaeDecoder(v: VaeConfig, opts: VaeOptions): BuiltModel {
-  return finishModel(vaeDecoderGraph(v, opts), 'main_graph', opts.external);
+  return finishModel(vaeDecoderGraph(v, opts), 'main_graph', opts.external, opts.externalLocation);
 }
 
 export function buildVaeEncoder(v: VaeConfig, opts: VaeOptions): BuiltModel {

@@ -268,7 +268,7 @@ export function findAttnSites(model: ModelProto): AttnSite[] {
   if (!matches.length) {
     const fused = idx.nodes.filter((n) => n.opType === 'MultiHeadAttention' || n.opType === 'Attention').length;
     throw new UnetStructureError(
-      `The U-Net has no self-attention (attn1) that we recognise: no attention core fed by Q/K/V projections of one tensor${fused ? ` (found ${fused} fused attention nodes)` : ''}. Is this a Stable Diffusion U-Net?`,
+      `The U-Net has no self-attention (attn1) nodes that we recognise: no attention core fed by Q/K/V projections of one tensor${fused ? ` (found ${fused} fused attention nodes)` : ''}. Is this a Stable Diffusion U-Net?`,
     );
   }
   const names = idx.nodes.map((n) => n.name);

@@ -11,6 +11,7 @@ import { GraphIndex, isFloatType } from './graph-index.ts';
 import { externalRef, readModel, setExternal, writeModel, type ExternalBlob, type LoadedModel } from './model-file.ts';
 import { findAttnSites, UnetStructureError, type AttnSite } from './sites.ts';
 import { unpackPackedMha } from './unpack-mha.ts';
+import { unfuseBiasSplitGelu } from './ort-forms.ts';
 
 /** The name under which segments mount the original model file's bytes as external data. */
 export const ORIGINAL_MODEL_LOCATION = 'unet_original.onnx';
@@ -190,8 +191,10 @@ export function splitUnet(modelBytes: Uint8Array, opts: SplitOptions = {}): Spli
       }),
     });
     // ORT's packed-KV MultiHeadAttention (attn2 of ort-fused exports) runs on neither the CPU nor
-    // the WebGPU EP in onnxruntime 1.30: rewrite it into separate Q/K/V inputs.
+    // the WebGPU EP in onnxruntime 1.30: rewrite it into separate Q/K/V inputs. BiasSplitGelu has no
+    // CPU kernel and no working fp16 WebGPU shader: rewrite it into Add, Slices, Gelu and Mul.
     unpackPackedMha(sub);
+    unfuseBiasSplitGelu(sub);
     return { index: j, model: writeModel(sub), inputs, outputs, nodeCount: nodes.length };
   });
 

@@ -5,6 +5,7 @@ import type { SaParams } from '../sa/params.ts';
 import type { SchedulerName } from './registry.ts';
 import type { KernelCheck } from '../gpu/kernel-check.ts';
 import type { StorageVariant } from '../gpu/kernels/dtype.ts';
+import type { PipelineLayout } from './load-pipeline.ts';
 
 export type { SchedulerName };
 
@@ -14,6 +15,16 @@ export interface ModelSource {
   /** diffusers-ONNX base URL (absolute, or relative to the page) */
   base: string;
   tokenizerBase?: string;
+  /** file names when the repository is not in diffusers' layout (flat exports) */
+  layout?: Partial<PipelineLayout>;
+  /** a folder on the user's disk (directory picker / drop): its files by path; `base` is then only a label */
+  files?: LocalFile[];
+}
+
+/** One file of a local model folder: its path inside the folder and its bytes (a File or Blob). */
+export interface LocalFile {
+  path: string;
+  blob: Blob;
 }
 
 /** The SA kernels a loaded model runs: a storage path per site and the checks behind it. */
@@ -41,6 +52,10 @@ export interface ModelInfo {
   vaeScale: number;
   hasVaeEncoder: boolean;
   defaults: { width: number; height: number; steps: number; guidance: number; scheduler: SchedulerName };
+  /** the U-Net was exported for this image size only */
+  fixedSize?: { width: number; height: number };
+  /** LCM: guidance is fed as the U-Net's timestep_cond embedding (no CFG batch) */
+  guidanceEmbedding?: boolean;
 }
 
 export interface ImageRgba {

@@ -5,6 +5,7 @@
 // fp16 throughout. Also: the kernel self-check's fallback to packed f16 when native is forced to
 // mismatch. Tiny model, 128², 2 Euler steps with CFG, SA off and strong SA.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maxAbsDiff } from '../gpu/kernels/check.ts';
 import { buildPipeline } from '../models/pipeline.ts';
 import { DEFAULT_SA_PARAMS, type SaParams } from '../sa/index.ts';
 import { loadOrt, type Ort } from '../gpu/ort.ts';
@@ -31,11 +32,6 @@ const REQ: GenerateRequest = { prompt: 'a red circle', negativePrompt: '', seed:
 const LATENT_TOL = 4e-2;
 const PIXEL_TOL = 10;
 
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]) || (a[i] === b[i] ? 0 : Infinity));
-  return m;
-}
 
 const maxAbs = (x: ArrayLike<number>) => Math.max(...Array.from(x, Math.abs));
 

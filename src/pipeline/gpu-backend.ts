@@ -4,6 +4,7 @@
 import { DataType } from '../onnx/proto.ts';
 import { usesFloat16, type GraphIo } from '../onnx/model-file.ts';
 import { ModelLoadError } from './model-source.ts';
+import { unetContract } from './unet-contract.ts';
 import { splitUnet } from '../onnx/surgery.ts';
 import { siteGrid } from '../sa/schedule.ts';
 import { createSession, runSession, type Ort, type OrtSession, type OrtTensor } from '../gpu/ort.ts';
@@ -11,7 +12,8 @@ import { addSitePartTimes, gpuSiteKernels, UnetRunner, type SitePartTimes } from
 import { planSiteKernels, type KernelPlanOptions } from '../gpu/kernel-check.ts';
 import { floatKind, floatTensor, tensorToF32, timestepTensor, type FloatKind } from './tensor-io.ts';
 import { GenerationInterrupted, type GenerateRequest, type GenerateResult, type ModelInfo, type Progress } from './engine.ts';
-import type { SdPipelineFiles } from './load-pipeline.ts';
+import type { LoadOptions, SdPipelineFiles } from './load-pipeline.ts';
+import { preflightModel } from './preflight.ts';
 import { generateImage, type RunOptions, type SdBackend, type SdModel, type TextContext, type UnetCall } from './sd-pipeline.ts';
 import { PromptTokenizer } from './tokenizer.ts';
 import { schedulerOptionsFromConfig } from './schedulers/index.ts';
@@ -64,6 +66,19 @@ export async function generateOnGpu(m: GpuSdModel, req: GenerateRequest, opts: R
   return { ...r, timings: { ...r.timings, saPool: parts.pool, saProject: parts.project, saAttention: parts.attention, method: 'timestamp-query' } };
 }
 
+/**
+ * The loader's preflight on this device: preflightModel's op and structure checks, and fp16 graphs
+ * refused up front on an adapter without shader-f16.
+ */
+export function gpuPreflight(device: GPUDevice): NonNullable<LoadOptions['preflight']> {
+  return (role, file) => {
+    preflightModel(role, file);
+    if (!device.features.has('shader-f16') && usesFloat16(file.model, file.io)) {
+      throw new ModelLoadError('unsupported', `${file.path} computes in float16 and needs WebGPU's shader-f16 feature, which this adapter does not offer.`);
+    }
+  };
+}
+
 export interface GpuModelOptions {
   /** the model's id (registry id or 'custom') */
   id: string;
@@ -83,6 +98,7 @@ export async function createGpuSdModel(ort: Ort, device: GPUDevice, files: SdPip
   const t0 = performance.now();
   const step = (n: number, file: string) => onProgress?.({ stage: 'load', step: n, total: 4, elapsedMs: performance.now() - t0, file });
   const tokenizer = PromptTokenizer.fromFiles(files.tokenizer);
+  const unet = unetContract(files.unet.io, files.unet.path);
   const f16Files = [files.textEncoder, files.unet, files.vaeDecoder, files.vaeEncoder].filter((f) => f && usesFloat16(f.model, f.io)).map((f) => f!.path);
   if (f16Files.length && !device.features.has('shader-f16')) {
     throw new ModelLoadError('unsupported', `This model computes in float16 (${f16Files.join(', ')}) and needs WebGPU's shader-f16 feature, which this adapter does not offer.`);
@@ -110,6 +126,7 @@ export async function createGpuSdModel(ort: Ort, device: GPUDevice, files: SdPip
     const sampleKind = floatIo(unetIo, 'unet/model.onnx', 'inputs', 'sample');
     const contextKind = floatIo(unetIo, 'unet/model.onnx', 'inputs', 'encoder_hidden_states');
     const timestepType = ioType(unetIo, 'unet/model.onnx', 'inputs', 'timestep');
+    const condKind = unet.guidanceEmbeddingDim === undefined ? undefined : floatIo(unetIo, 'unet/model.onnx', 'inputs', 'timestep_cond');
     const latentKind = floatIo(files.vaeDecoder.io, 'vae_decoder/model.onnx', 'inputs', 'latent_sample');
     const imageKind = files.vaeEncoder && floatIo(files.vaeEncoder.io, 'vae_encoder/model.onnx', 'inputs', 'sample');
     const unetRunner = runner;
@@ -135,11 +152,12 @@ export async function createGpuSdModel(ort: Ort, device: GPUDevice, files: SdPip
         return { tensor, dispose: () => tensor.dispose() } as GpuTextContext;
       },
       async unet(call: UnetCall) {
-        const feeds = {
+        const feeds: Record<string, OrtTensor> = {
           sample: floatTensor(ort, sampleKind, call.sample, [call.B, 4, call.h, call.w]),
           timestep: timestepTensor(ort, timestepType, call.timestep, call.B),
           encoder_hidden_states: (call.context as GpuTextContext).tensor,
         };
+        if (condKind && call.timestepCond) feeds.timestep_cond = floatTensor(ort, condKind, call.timestepCond, [call.B, unet.guidanceEmbeddingDim!]);
         const { outputs, timings } = await unetRunner.run(feeds, {
           gridOf: (s) => siteGrid(call.h, call.w, s.level),
           windowOf: call.windowOf,
@@ -184,12 +202,15 @@ export async function createGpuSdModel(ort: Ort, device: GPUDevice, files: SdPip
       vaeScale: 8,
       hasVaeEncoder: Boolean(enc),
       defaults: { width: 512, height: 512, steps: 20, guidance: 7.5, scheduler: 'euler' },
+      ...(unet.fixedLatent ? { fixedSize: { width: unet.fixedLatent.w * 8, height: unet.fixedLatent.h * 8 } } : {}),
+      ...(unet.guidanceEmbeddingDim !== undefined ? { guidanceEmbedding: true } : {}),
     };
     return {
       backend,
       tokenizer,
       schedulerConfig: schedulerOptionsFromConfig(files.schedulerConfig),
       scalingFactor: Number(files.vaeConfig.scaling_factor ?? 0.18215),
+      unet,
       info,
       unetRunner,
       siteTimes,

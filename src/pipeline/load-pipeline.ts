@@ -1,5 +1,8 @@
-// Loads every file of a diffusers-ONNX Stable Diffusion folder (model_index.json, text_encoder,
-// unet + its external weights, vae_decoder, optional vae_encoder, tokenizer, scheduler config).
+// Loads every file of a Stable Diffusion ONNX pipeline: the diffusers-ONNX folder layout
+// (model_index.json, text_encoder/, unet/ + its external weights, vae_decoder/, optional
+// vae_encoder/, tokenizer/, scheduler/) or a flat one named by a PipelineLayout (e.g. Microsoft's
+// WebNN exports). Each ONNX file is decoded once; `preflight` sees its graph before its external
+// weights are fetched, so an unusable model is refused before the big download.
 import { decodeModel, type ModelProto } from '../onnx/proto.ts';
 import { externalLocations, graphIo, type GraphIo } from '../onnx/model-file.ts';
 import { checkOnnxBytes, fetchModelFile, ModelLoadError, parseJsonFile, type FetchOptions } from './model-source.ts';
@@ -36,11 +39,53 @@ export interface SdPipelineFiles {
   vaeEncoder?: OnnxFile;
 }
 
+/** Where a pipeline's files are, relative to its base URL. */
+export interface PipelineLayout {
+  textEncoder: string;
+  unet: string;
+  vaeDecoder: string;
+  /** null: the repository has no VAE encoder (img2img off) */
+  vaeEncoder: string | null;
+  /** folder of tokenizer.json / vocab.json + merges.txt, relative to the tokenizer base */
+  tokenizerDir: string;
+}
+
+export const DIFFUSERS_LAYOUT: PipelineLayout = {
+  textEncoder: 'text_encoder/model.onnx',
+  unet: 'unet/model.onnx',
+  vaeDecoder: 'vae_decoder/model.onnx',
+  vaeEncoder: 'vae_encoder/model.onnx',
+  tokenizerDir: 'tokenizer/',
+};
+
+export type PipelineRole = 'textEncoder' | 'unet' | 'vaeDecoder' | 'vaeEncoder';
+
+/**
+ * The layout of a folder from its file names (a local folder, where names can be listed): undefined
+ * for diffusers' layout; for a flat one, the .onnx files whose names say unet, text encoder and VAE
+ * decoder/encoder, and the tokenizer beside them or in tokenizer/.
+ */
+export function detectLayout(names: readonly string[]): Partial<PipelineLayout> | undefined {
+  if (names.includes(DIFFUSERS_LAYOUT.unet)) return undefined;
+  const onnx = names.filter((n) => !n.includes('/') && n.toLowerCase().endsWith('.onnx'));
+  const find = (re: RegExp) => onnx.find((n) => re.test(n));
+  const unet = find(/unet/i);
+  const textEncoder = find(/text[-_ ]?encoder/i);
+  const vaeDecoder = find(/vae[-_ ]?decoder/i);
+  if (!unet || !textEncoder || !vaeDecoder) return undefined;
+  const tokenizerDir = names.some((n) => n.startsWith('tokenizer/')) ? 'tokenizer/' : '';
+  return { unet, textEncoder, vaeDecoder, vaeEncoder: find(/vae[-_ ]?encoder/i) ?? null, tokenizerDir };
+}
+
 export interface LoadOptions extends FetchOptions {
-  /** Where tokenizer files live when the model repo has none (e.g. sd-turbo-ort-web). */
+  /** Where tokenizer files live when the model repo has none. */
   tokenizerBase?: string;
   /** Skip the VAE encoder (img2img off) to save a download. */
   withVaeEncoder?: boolean;
+  /** file names when they are not diffusers' (merged over DIFFUSERS_LAYOUT) */
+  layout?: Partial<PipelineLayout>;
+  /** checks a decoded graph before its external weights (and the next files) are fetched; throws to refuse */
+  preflight?: (role: PipelineRole, file: { path: string; model: ModelProto; io: GraphIo }) => void;
 }
 
 /** The locations of external-data initializers a model refers to (empty when weights are inline). */
@@ -48,7 +93,7 @@ export function externalDataLocations(model: Uint8Array): string[] {
   return externalLocations(decodeModel(model));
 }
 
-async function loadOnnx(base: string, path: string, opts: FetchOptions): Promise<OnnxFile> {
+async function loadOnnx(base: string, path: string, opts: FetchOptions, check?: (f: { path: string; model: ModelProto; io: GraphIo }) => void): Promise<OnnxFile> {
   const bytes = await fetchModelFile(base, path, opts);
   checkOnnxBytes(path, bytes);
   let locations: string[];
@@ -61,6 +106,7 @@ async function loadOnnx(base: string, path: string, opts: FetchOptions): Promise
   } catch (e) {
     throw new ModelLoadError('format', `${path} could not be parsed as ONNX (${(e as Error).message}). The file may be corrupt.`);
   }
+  check?.({ path, model, io });
   const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
   const externalData: OnnxFile['externalData'] = [];
   for (const loc of locations) {
@@ -85,21 +131,22 @@ async function optional<T>(p: Promise<T>): Promise<T | undefined> {
   }
 }
 
-async function loadTokenizer(base: string, opts: FetchOptions): Promise<TokenizerFiles> {
-  const json = await optional(fetchModelFile(base, 'tokenizer/tokenizer.json', opts));
-  const config = await optional(fetchModelFile(base, 'tokenizer/tokenizer_config.json', opts));
+async function loadTokenizer(base: string, dir: string, opts: FetchOptions): Promise<TokenizerFiles> {
+  const at = (name: string) => `${dir}${name}`;
+  const json = await optional(fetchModelFile(base, at('tokenizer.json'), opts));
+  const config = await optional(fetchModelFile(base, at('tokenizer_config.json'), opts));
   const out: TokenizerFiles = {};
-  if (config) out.config = parseJsonFile('tokenizer/tokenizer_config.json', config);
+  if (config) out.config = parseJsonFile(at('tokenizer_config.json'), config);
   if (json) {
-    out.tokenizerJson = parseJsonFile('tokenizer/tokenizer.json', json);
+    out.tokenizerJson = parseJsonFile(at('tokenizer.json'), json);
     return out;
   }
-  const vocab = await optional(fetchModelFile(base, 'tokenizer/vocab.json', opts));
-  const merges = await optional(fetchModelFile(base, 'tokenizer/merges.txt', opts));
+  const vocab = await optional(fetchModelFile(base, at('vocab.json'), opts));
+  const merges = await optional(fetchModelFile(base, at('merges.txt'), opts));
   if (!vocab || !merges) {
-    throw new ModelLoadError('missing-file', `No tokenizer under ${base}/tokenizer/: need tokenizer.json, or vocab.json and merges.txt.`);
+    throw new ModelLoadError('missing-file', `No tokenizer under ${base}/${dir}: need tokenizer.json, or vocab.json and merges.txt.`);
   }
-  out.vocab = parseJsonFile('tokenizer/vocab.json', vocab);
+  out.vocab = parseJsonFile(at('vocab.json'), vocab);
   out.merges = new TextDecoder().decode(merges);
   return out;
 }
@@ -112,10 +159,13 @@ export async function loadSdPipeline(base: string, opts: LoadOptions = {}): Prom
   const schedulerConfig = schedBytes ? parseJsonFile<Record<string, unknown>>('scheduler/scheduler_config.json', schedBytes) : {};
   const vaeBytes = await optional(fetchModelFile(base, 'vae_decoder/config.json', opts));
   const vaeConfig = vaeBytes ? parseJsonFile<Record<string, unknown>>('vae_decoder/config.json', vaeBytes) : {};
-  const tokenizer = await loadTokenizer(opts.tokenizerBase ?? base, opts);
-  const textEncoder = await loadOnnx(base, 'text_encoder/model.onnx', opts);
-  const unet = await loadOnnx(base, 'unet/model.onnx', opts);
-  const vaeDecoder = await loadOnnx(base, 'vae_decoder/model.onnx', opts);
-  const vaeEncoder = opts.withVaeEncoder === false ? undefined : await optional(loadOnnx(base, 'vae_encoder/model.onnx', opts));
+  const layout = { ...DIFFUSERS_LAYOUT, ...opts.layout };
+  const tokenizer = await loadTokenizer(opts.tokenizerBase ?? base, layout.tokenizerDir, opts);
+  const check = (role: PipelineRole) => opts.preflight && ((f: { path: string; model: ModelProto; io: GraphIo }) => opts.preflight!(role, f));
+  // the U-Net first: it is the model most likely to be refused, and the biggest
+  const unet = await loadOnnx(base, layout.unet, opts, check('unet'));
+  const textEncoder = await loadOnnx(base, layout.textEncoder, opts, check('textEncoder'));
+  const vaeDecoder = await loadOnnx(base, layout.vaeDecoder, opts, check('vaeDecoder'));
+  const vaeEncoder = opts.withVaeEncoder === false || !layout.vaeEncoder ? undefined : await optional(loadOnnx(base, layout.vaeEncoder, opts, check('vaeEncoder')));
   return { base, modelIndex, schedulerConfig, vaeConfig, tokenizer, textEncoder, unet, vaeDecoder, vaeEncoder };
 }

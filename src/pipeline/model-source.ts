@@ -29,8 +29,11 @@ export interface ModelCache {
   put(url: string, bytes: Uint8Array): Promise<void>;
 }
 
+/** The Cache Storage cache the engine's downloads go to (src/pipeline/stored-models.ts lists it). */
+export const MODEL_CACHE_NAME = 'slothful-models-v1';
+
 /** Cache Storage backed cache; undefined where Cache Storage is missing (Node, insecure origins). */
-export async function browserModelCache(name = 'slothful-models-v1'): Promise<ModelCache | undefined> {
+export async function browserModelCache(name = MODEL_CACHE_NAME): Promise<ModelCache | undefined> {
   if (typeof caches === 'undefined') return undefined;
   const cache = await caches.open(name);
   return {
@@ -65,6 +68,20 @@ export interface FetchOptions {
   signal?: AbortSignal;
   onProgress?: (p: FileProgress) => void;
   fetchImpl?: typeof fetch;
+}
+
+/**
+ * A fetch over a local folder's files (chosen with a directory picker or dropped): `${base}/${path}`
+ * answers with the file's bytes, anything else with 404. Nothing is downloaded or cached.
+ */
+export function localFilesFetch(files: readonly { path: string; blob: Blob }[], base: string): typeof fetch {
+  const byPath = new Map(files.map((f) => [f.path.replace(/^\/+/, ''), f.blob]));
+  return (async (input: RequestInfo | URL) => {
+    const url = String(input);
+    const blob = url.startsWith(base + '/') ? byPath.get(url.slice(base.length + 1)) : undefined;
+    if (!blob) return new Response('not found', { status: 404, statusText: 'Not Found' });
+    return new Response(blob, { headers: { 'Content-Length': String(blob.size) } });
+  }) as typeof fetch;
 }
 
 export function joinUrl(base: string, path: string): string {

@@ -2,6 +2,7 @@
 // approximate download sizes listed publicly (not measured here: no machine of ours can fetch them).
 
 import type { SchedulerName } from './schedulers/types.ts';
+import type { PipelineLayout } from './load-pipeline.ts';
 
 export type { SchedulerName };
 
@@ -14,13 +15,26 @@ export interface ModelNeeds {
   minBufferBytes?: number;
 }
 
+/** How the public files are made, and whether this project tests a replica of that form. */
+export interface ModelForm {
+  /** e.g. 'fp16 body, fp32 edges' */
+  precision: string;
+  /** op forms and layout, in a few words */
+  summary: string;
+  /** src/models/replicas.ts builds this form and the tests generate with it */
+  replica: boolean;
+}
+
 export interface ModelEntry {
   id: string;
   label: string;
   /** diffusers-ONNX folder: <base>/unet/model.onnx … */
   base: string;
-  /** where tokenizer/tokenizer.json lives when the repo has no tokenizer/ folder */
+  /** file names, when the repository is not in diffusers' layout */
+  layout?: Partial<PipelineLayout>;
+  /** where the tokenizer files live when the repository has none (with layout.tokenizerDir) */
   tokenizerBase?: string;
+  form?: ModelForm;
   approxDownloadMB: number;
   needs: ModelNeeds;
   defaults: { scheduler: SchedulerName; steps: number; guidance: number; width: number; height: number };
@@ -60,29 +74,39 @@ export const MODEL_REGISTRY: readonly ModelEntry[] = [
     id: 'sd-turbo',
     label: 'SD-Turbo (fp16, ORT web)',
     base: `${HF}/schmuell/sd-turbo-ort-web/resolve/main`,
-    tokenizerBase: CLIP_TOKENIZER,
     approxDownloadMB: 2500,
     needs: { shaderF16: true },
     defaults: { scheduler: 'euler', steps: 1, guidance: 0, width: 512, height: 512 },
     turbo: true,
-    notes: "Used by onnxruntime's own sd-turbo example. One step, no guidance. Attention may be fused (MultiHeadAttention).",
+    form: { precision: 'fp16 body, fp32 edges', summary: 'ORT optimizer, contrib fusions off (Gelu on), onnx-wrap-fp16; its own tokenizer (pads "!")', replica: true },
+    notes: "Used by onnxruntime's own sd-turbo example. One step, no guidance.",
   },
   {
     id: 'sd15-webnn',
     label: 'Stable Diffusion 1.5 (fp16, fixed 512², batch 2)',
     base: `${HF}/microsoft/stable-diffusion-v1.5-webnn/resolve/main`,
-    approxDownloadMB: 2100,
+    layout: {
+      textEncoder: 'text-encoder.onnx',
+      unet: 'sd-unet-v1.5-model-b2c4h64w64s77-float16-compute-and-inputs-layernorm.onnx',
+      vaeDecoder: 'Stable-Diffusion-v1.5-vae-decoder-float16-fp32-instancenorm.onnx',
+      vaeEncoder: null,
+      tokenizerDir: '',
+    },
+    tokenizerBase: CLIP_TOKENIZER,
+    approxDownloadMB: 2000,
     needs: { shaderF16: true, fixedSize: { width: 512, height: 512, batch: 2 } },
     defaults: { scheduler: 'dpmpp-2m-karras', steps: 20, guidance: 7.5, width: 512, height: 512 },
-    notes: 'Fixed input shapes: 512×512, batch 2 (CFG), 77 tokens. Other sizes are refused.',
+    form: { precision: 'fp16 throughout (fp16 inputs and outputs)', summary: 'flat files, fixed shapes b2 c4 h64 w64 s77, no VAE encoder; CLIP tokenizer from Xenova/clip-vit-base-patch16', replica: true },
+    notes: 'Fixed input shapes: 512×512, batch 2 (CFG), 77 tokens. Other sizes are refused; no img2img (no VAE encoder).',
   },
   {
     id: 'sd21-base',
-    label: 'Stable Diffusion 2.1 base (ONNX)',
+    label: 'Stable Diffusion 2.1 base (fp16, ONNX)',
     base: `${HF}/aislamov/stable-diffusion-2-1-base-onnx/resolve/main`,
     approxDownloadMB: 2600,
-    needs: { shaderF16: false },
+    needs: { shaderF16: true },
     defaults: { scheduler: 'dpmpp-2m-karras', steps: 20, guidance: 7.5, width: 512, height: 512 },
+    form: { precision: 'fp16 body, fp32 edges', summary: '2023 ORT optimizer: com.microsoft Attention (attn1), MultiHeadAttention (attn2), BiasSplitGelu', replica: true },
     notes: 'SD2.x layout: head_dim 64, linear proj_in/out, 1024-wide text encoder.',
   },
   {
@@ -91,8 +115,9 @@ export const MODEL_REGISTRY: readonly ModelEntry[] = [
     base: `${HF}/aislamov/lcm-dreamshaper-v7-onnx/resolve/main`,
     approxDownloadMB: 2200,
     needs: { shaderF16: true },
-    defaults: { scheduler: 'lcm', steps: 8, guidance: 1, width: 512, height: 512 },
-    notes: 'Latent consistency model: 4–8 steps with the LCM scheduler, low guidance.',
+    defaults: { scheduler: 'lcm', steps: 4, guidance: 8, width: 512, height: 512 },
+    form: { precision: 'fp16 body, fp32 edges', summary: 'weights in model.onnx_data; the U-Net takes timestep_cond (guidance embedding, no CFG)', replica: true },
+    notes: 'Latent consistency model: 2–8 steps with the LCM scheduler; guidance is embedded (w = guidance − 1), not CFG.',
   },
 ];
 

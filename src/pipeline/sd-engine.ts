@@ -21,9 +21,9 @@ import {
   type ModelInfo,
   type ModelSource,
 } from './engine.ts';
-import { loadSdPipeline } from './load-pipeline.ts';
-import { browserModelCache, type ModelCache } from './model-source.ts';
-import { createGpuSdModel, generateOnGpu, type GpuSdModel, type SiteTimeTotals } from './gpu-backend.ts';
+import { detectLayout, loadSdPipeline } from './load-pipeline.ts';
+import { browserModelCache, localFilesFetch, type ModelCache } from './model-source.ts';
+import { createGpuSdModel, generateOnGpu, gpuPreflight, type GpuSdModel, type SiteTimeTotals } from './gpu-backend.ts';
 import { registryDefaults } from './registry.ts';
 
 export interface SdEngineOptions {
@@ -108,11 +108,16 @@ export class SdEngine implements Engine {
   private async build(source: ModelSource, opts: CallOptions = {}): Promise<GpuSdModel> {
     const { ctx, ort } = await this.device();
     const t0 = performance.now();
+    const local = source.files;
     const files = await loadSdPipeline(source.base, {
-      cache: await this.modelCache(),
-      fetchImpl: this.opts.fetchImpl,
+      // a local folder is read where it is: no download, no cache; its layout is read from its names
+      cache: local ? undefined : await this.modelCache(),
+      fetchImpl: local ? localFilesFetch(local, source.base) : this.opts.fetchImpl,
       signal: opts.signal,
       tokenizerBase: source.tokenizerBase,
+      layout: source.layout ?? (local && detectLayout(local.map((f) => f.path))),
+      // refuse what cannot run before its weights (or the next files) are downloaded
+      preflight: gpuPreflight(ctx.device),
       onProgress: (f) => opts.onProgress?.({ stage: 'load', step: 0, total: 0, elapsedMs: performance.now() - t0, file: f.file, loaded: f.loaded, bytes: f.total }),
     });
     if (opts.signal?.aborted) throw new GenerationInterrupted();

@@ -9,6 +9,7 @@ import type { PromptTokenizer } from './tokenizer.ts';
 import { chwFromImage, imageFromChw, resizeImage, resizeLatents } from './tensor-io.ts';
 import { GenerationInterrupted, type GenerateRequest, type GenerateResult, type Progress, type StageTimings } from './engine.ts';
 import type { SchedulerName } from './registry.ts';
+import { guidanceScaleEmbedding, type UnetContract } from './unet-contract.ts';
 
 export interface TextContext {
   dispose(): void;
@@ -21,6 +22,8 @@ export interface UnetCall {
   h: number;
   w: number;
   timestep: number;
+  /** LCM's guidance-scale embedding [B, dim] (fed as `timestep_cond`), when the U-Net takes one */
+  timestepCond?: Float32Array;
   context: TextContext;
   windowOf: (site: { index: number; level: number }) => SaWindow;
   signal?: AbortSignal;
@@ -45,6 +48,26 @@ export interface SdModel {
   tokenizer: PromptTokenizer;
   schedulerConfig: Partial<SchedulerConfig>;
   scalingFactor: number;
+  /** what the U-Net's inputs ask for (fixed shapes, LCM's guidance embedding); none: the usual three */
+  unet?: UnetContract;
+}
+
+/**
+ * How the U-Net is called: batch B, whether the batch is [uncond, cond] for CFG, and the guidance
+ * embedding. LCM folds guidance into `timestep_cond` (no CFG); an export with a fixed batch of 2
+ * always gets two rows (the prompt twice when CFG is off); a fixed batch of 1 cannot do CFG.
+ */
+export function unetBatching(c: UnetContract | undefined, guidance: number): { B: number; cfg: boolean; timestepCond?: Float32Array } {
+  const lcm = c?.guidanceEmbeddingDim !== undefined;
+  const cfg = !lcm && guidance > 1;
+  const B = c?.fixedBatch ?? (cfg ? 2 : 1);
+  if (B !== 1 && B !== 2) throw new RangeError(`The U-Net was exported for batch ${B} only; this app runs batch 1 or 2.`);
+  if (cfg && B === 1) throw new RangeError(`The U-Net was exported for batch 1 only, so guidance (CFG) cannot run: set guidance to 1 or less.`);
+  if (!lcm) return { B, cfg };
+  const e = guidanceScaleEmbedding(guidance, c.guidanceEmbeddingDim!);
+  const timestepCond = new Float32Array(B * e.length);
+  for (let b = 0; b < B; b++) timestepCond.set(e, b * e.length);
+  return { B, cfg, timestepCond };
 }
 
 export interface RunOptions {
@@ -79,8 +102,10 @@ interface PassSpec {
 
 /** One denoising pass; returns the final latents and the model timesteps it ran. */
 async function denoise(m: SdModel, req: GenerateRequest, context: TextContext, pass: PassSpec, gen: TorchGenerator, clock: Clock, opts: RunOptions) {
-  const B = req.guidance > 1 ? 2 : 1;
+  const { B, cfg, timestepCond } = unetBatching(m.unet, req.guidance);
   const [h, w] = [pass.height / 8, pass.width / 8];
+  const fixed = m.unet?.fixedLatent;
+  if (fixed && (fixed.h !== h || fixed.w !== w)) throw new RangeError(`The U-Net was exported for ${fixed.w * 8}×${fixed.h * 8} images only (got ${pass.width}×${pass.height}).`);
   const sched = createScheduler(pass.scheduler, { ...m.schedulerConfig, steps: pass.steps, strength: pass.strength });
   const timesteps = sched.timesteps.slice(sched.beginIndex);
   let x = pass.start ? pass.latents : sched.addNoise(pass.latents, gen.randn(pass.latents.length), sched.beginIndex);
@@ -92,11 +117,11 @@ async function denoise(m: SdModel, req: GenerateRequest, context: TextContext, p
     const scaled = sched.scaleModelInput(x, i);
     const sample = new Float32Array(B * per);
     for (let b = 0; b < B; b++) sample.set(scaled, b * per);
-    const r = await m.backend.unet({ sample, B, h, w, timestep: sched.timesteps[i], context, windowOf: (s) => plan.cells[s.index][k], signal: opts.signal });
+    const r = await m.backend.unet({ sample, B, h, w, timestep: sched.timesteps[i], timestepCond, context, windowOf: (s) => plan.cells[s.index][k], signal: opts.signal });
     clock.timings.unetOrt += r.ortMs;
     clock.timings.saAttention += r.siteMs;
     let eps = r.eps.subarray(0, per);
-    if (B === 2) {
+    if (cfg) {
       eps = new Float32Array(per);
       for (let j = 0; j < per; j++) eps[j] = r.eps[j] + req.guidance * (r.eps[per + j] - r.eps[j]);
     }
@@ -111,8 +136,8 @@ async function denoise(m: SdModel, req: GenerateRequest, context: TextContext, p
 export async function generateImage(m: SdModel, req: GenerateRequest, opts: RunOptions = {}): Promise<GenerateResult> {
   const clock: Clock = { t0: performance.now(), timings: { text: 0, unetOrt: 0, saPool: 0, saProject: 0, saAttention: 0, vae: 0, total: 0, method: 'submitted-work-done' } };
   if (req.width % 8 || req.height % 8) throw new RangeError(`Width and height must be multiples of 8 (got ${req.width}×${req.height}).`);
-  const cfg = req.guidance > 1;
-  const prompts = cfg ? [req.negativePrompt, req.prompt] : [req.prompt];
+  const { B, cfg } = unetBatching(m.unet, req.guidance);
+  const prompts = cfg ? [req.negativePrompt, req.prompt] : Array<string>(B).fill(req.prompt);
   const ids = new Int32Array(prompts.length * 77);
   prompts.forEach((s, i) => ids.set(m.tokenizer.encode(s), i * 77));
   const context = await timed(m, clock, 'text', () => m.backend.encodeText(ids, prompts.length));

@@ -2,6 +2,7 @@
 // src/main.tsx, replaced by fakes in unit tests, so state/ and ui/ never import gpu/ or pipeline/
 // runtime code (types only).
 import type { Engine, SchedulerName } from '../pipeline/engine.ts';
+import type { StoredModel } from '../pipeline/stored-models.ts';
 import type { AdapterCaps, ModelEntry } from '../pipeline/registry.ts';
 import type { GpuStatus } from './gpu-slice.ts';
 
@@ -26,5 +27,7 @@ export interface AppPorts {
    * mid-schedule), for the stride heatmap. Optional: without it the heatmap uses a pure preview.
    */
   timestepsFor?: (scheduler: SchedulerName, steps: number, strength: number) => number[];
+  /** The models kept in the browser's storage (optional: none in tests without it). */
+  storedModels?: { list(): Promise<StoredModel[]>; remove(base: string): Promise<number> };
 }
 

@@ -3,8 +3,9 @@
 // context, which never starts engine.generate while another is in flight; Cancel aborts the
 // job's AbortController and interrupts the engine. Results go to the history slice.
 import type { StateCreator } from 'zustand';
-import type { ImageRgba, ModelInfo, ModelSource, Progress, StageTimings } from '../pipeline/engine.ts';
+import type { ImageRgba, LocalFile, ModelInfo, ModelSource, Progress, StageTimings } from '../pipeline/engine.ts';
 import type { AdapterCaps, ModelEntry } from '../pipeline/registry.ts';
+import type { StoredModel } from '../pipeline/stored-models.ts';
 import { generateRequestFrom, type GenParams, type ParamSet } from './gen-params.ts';
 import { resizeRgba } from './image-resize.ts';
 import type { AppPorts, ModelCatalog } from './ports.ts';
@@ -72,10 +73,19 @@ export interface RunSlice {
   loadedModel: HeldModel | null;
   /** base URL used when the model is 'custom' */
   customBase: string;
+  /** the folder used when the model is 'local' */
+  localFolder: LocalFolder | null;
+  /** the models kept in the browser's storage (null: not listed yet, or no storage port) */
+  storedModels: StoredModel[] | null;
   /** img2img init image (null: txt2img) */
   initImage: ImageRgba | null;
   run: RunState;
   setCustomBase: (base: string) => void;
+  setLocalFolder: (folder: LocalFolder | null) => void;
+  /** Lists the models kept in the browser's storage. */
+  refreshStoredModels: () => Promise<void>;
+  /** Deletes a stored model's files (by base URL), then lists again. */
+  deleteStoredModel: (base: string) => Promise<void>;
   /** Picks a model and applies its defaults (size, steps, guidance, sampler). */
   selectModel: (id: string) => void;
   setInitImage: (image: ImageRgba | null) => void;
@@ -96,8 +106,29 @@ export interface ResolvedModel {
   entry?: ModelEntry;
 }
 
+/** A model folder on the user's disk, chosen with the folder picker or dropped (model id 'local'). */
+export interface LocalFolder {
+  name: string;
+  files: LocalFile[];
+  /** total bytes */
+  bytes: number;
+}
+
+/** The key a selected model is loaded under (what `model.key` holds once it is). */
+export function selectedModelKey(s: Pick<AppState, 'params' | 'customBase' | 'catalog' | 'localFolder'>): string {
+  try {
+    return resolveModel(s.params.gen, s.customBase, s.catalog, s.localFolder).key;
+  } catch {
+    return s.params.gen.model;
+  }
+}
+
 /** The engine source for the selected model; throws RunRequestError for one that cannot be loaded. */
-export function resolveModel(gen: GenParams, customBase: string, catalog: ModelCatalog): ResolvedModel {
+export function resolveModel(gen: GenParams, customBase: string, catalog: ModelCatalog, local: LocalFolder | null = null): ResolvedModel {
+  if (gen.model === 'local') {
+    if (!local) throw new RunRequestError('No local model folder is chosen.', 'Choose the folder of a downloaded model (diffusers-ONNX layout, or flat .onnx files) under "Local folder", or drop it on the picker.');
+    return { key: `local:${local.name}:${local.files.length}:${local.bytes}`, source: { id: 'local', base: `local://${encodeURIComponent(local.name)}`, files: local.files } };
+  }
   if (gen.model === 'custom') {
     const base = customBase.trim();
     if (!base) throw new RunRequestError('The custom model has no base URL.', 'Enter the URL of a diffusers-ONNX folder (holding unet/model.onnx) under "Custom base URL".');
@@ -107,6 +138,7 @@ export function resolveModel(gen: GenParams, customBase: string, catalog: ModelC
   if (!entry) throw new RunRequestError(`There is no model called "${gen.model}".`, 'Pick one from the model list, or choose "Custom URL" and enter a base URL.');
   const source: ModelSource = { id: entry.id, base: entry.base };
   if (entry.tokenizerBase) source.tokenizerBase = entry.tokenizerBase;
+  if (entry.layout) source.layout = entry.layout;
   return { key: entry.id, source, entry };
 }
 
@@ -128,11 +160,11 @@ export function hiresSize(gen: GenParams): { width: number; height: number } {
 }
 
 /** Why the current parameters cannot be generated (undefined: they can). Shown next to Generate. */
-export function runBlocker(s: Pick<AppState, 'gpu' | 'params' | 'customBase' | 'catalog'>, set: ParamSet = s.params): AppError | undefined {
+export function runBlocker(s: Pick<AppState, 'gpu' | 'params' | 'customBase' | 'catalog' | 'localFolder'>, set: ParamSet = s.params): AppError | undefined {
   if (s.gpu.kind === 'unavailable') return describeError({ name: 'WebGPUUnavailableError', message: s.gpu.message });
   let resolved: ResolvedModel;
   try {
-    resolved = resolveModel(set.gen, s.customBase, s.catalog);
+    resolved = resolveModel(set.gen, s.customBase, s.catalog, s.localFolder);
   } catch (e) {
     return describeError(e);
   }
@@ -198,7 +230,7 @@ export const createRunSlice =
         const s = get();
         const blocker = runBlocker(s, paramSet);
         if (blocker) throw new RunRequestError(blocker.message, blocker.hint);
-        await ensureModel(signal, resolveModel(paramSet.gen, s.customBase, s.catalog));
+        await ensureModel(signal, resolveModel(paramSet.gen, s.customBase, s.catalog, s.localFolder));
         if (generating) throw new RunRequestError('A generation is already running.', 'Wait for it to finish, or cancel it.');
         const init = get().initImage;
         const req = generateRequestFrom(paramSet.gen, paramSet.sa, init ? resizeRgba(init, paramSet.gen.width, paramSet.gen.height) : undefined);
@@ -248,9 +280,19 @@ export const createRunSlice =
       model: { kind: 'none' },
       loadedModel: null,
       customBase: '',
+      localFolder: null,
+      storedModels: null,
       initImage: null,
       run: IDLE_RUN,
       setCustomBase: (base) => set({ customBase: base }),
+      setLocalFolder: (folder) => set({ localFolder: folder }),
+      refreshStoredModels: async () => {
+        if (ports.storedModels) set({ storedModels: await ports.storedModels.list() });
+      },
+      deleteStoredModel: async (base) => {
+        await ports.storedModels?.remove(base);
+        await get().refreshStoredModels();
+      },
       selectModel: (id) => {
         const { setGen, loadedModel } = get();
         setGen('model', id);
@@ -268,7 +310,7 @@ export const createRunSlice =
       loadModel: () =>
         runJob('load', async ({ signal }) => {
           const s = get();
-          await ensureModel(signal, resolveModel(s.params.gen, s.customBase, s.catalog));
+          await ensureModel(signal, resolveModel(s.params.gen, s.customBase, s.catalog, s.localFolder));
         }),
       generate: () =>
         runJob('generate', async (ctx) => {

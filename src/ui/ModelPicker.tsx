@@ -1,11 +1,15 @@
-// Model picker: the embedded tiny model and the public registry (with download sizes and why a
-// model cannot run on this GPU), a custom diffusers-ONNX base URL, and the load state with a
-// download progress bar.
+// Model picker: the embedded models and the public registry (download size, precision, needs, the
+// tested form, and why a model cannot run on this GPU), a custom diffusers-ONNX base URL, a model
+// folder on disk (picker or drop), the models kept in the browser, and the load state.
+import { useState } from 'react';
 import { useApp } from '../state/store.ts';
-import { adapterCaps } from '../state/run-slice.ts';
+import { adapterCaps, selectedModelKey } from '../state/run-slice.ts';
+import type { ModelEntry } from '../pipeline/registry.ts';
 import { ProgressBar, Tip } from './controls.tsx';
+import { folderFromDrop, folderFromFileList } from './local-folder.ts';
 
 const CUSTOM = 'custom';
+const LOCAL = 'local';
 
 function size(mb: number): string {
   return mb >= 1000 ? `${(mb / 1000).toFixed(1)} GB` : `${mb} MB`;
@@ -18,7 +22,7 @@ function mib(bytes: number): string {
 /** The selected model's state; a model that is not the selected one counts as not loaded. */
 function useSelectedModelState() {
   const model = useApp((s) => s.model);
-  const key = useApp((s) => (s.params.gen.model === CUSTOM ? `custom:${s.customBase.trim()}` : s.params.gen.model));
+  const key = useApp(selectedModelKey);
   return model.kind === 'none' || model.key === key ? model : ({ kind: 'none' } as const);
 }
 
@@ -61,6 +65,101 @@ function ModelStatus() {
   );
 }
 
+/** What the public files are, what they need, and whether their exact form is tested here. */
+function EntryFacts({ e }: { e: ModelEntry }) {
+  const needs = [
+    e.needs.shaderF16 ? 'WebGPU shader-f16' : 'any WebGPU adapter',
+    e.needs.fixedSize ? `${e.needs.fixedSize.width}×${e.needs.fixedSize.height} only, batch ${e.needs.fixedSize.batch}` : undefined,
+  ].filter(Boolean);
+  return (
+    <dl className="kv model-facts" data-testid="model-facts">
+      <dt>Download</dt>
+      <dd>{size(e.approxDownloadMB)}</dd>
+      {e.form && (
+        <>
+          <dt>Precision</dt>
+          <dd>{e.form.precision}</dd>
+          <dt>Form</dt>
+          <dd>{e.form.summary}</dd>
+        </>
+      )}
+      <dt>Needs</dt>
+      <dd>{needs.join('; ')}</dd>
+      {e.form && (
+        <>
+          <dt>Tested form</dt>
+          <dd data-testid="tested-form">{e.form.replica ? 'replica ✓ (its exact form at tiny size generates in our tests)' : 'not replicated'}</dd>
+        </>
+      )}
+    </dl>
+  );
+}
+
+/** A model folder on disk: a directory picker and a drop zone. */
+function LocalFolderField({ disabled }: { disabled: boolean }) {
+  const folder = useApp((s) => s.localFolder);
+  const setLocalFolder = useApp((s) => s.setLocalFolder);
+  const [over, setOver] = useState(false);
+  return (
+    <div
+      className={`field drop-zone${over ? ' over' : ''}`}
+      data-testid="local-folder-zone"
+      onDragOver={(e) => {
+        e.preventDefault();
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setOver(false);
+        void folderFromDrop(e.dataTransfer.items).then((f) => f && setLocalFolder(f));
+      }}
+    >
+      <label htmlFor="local-folder">Local folder</label>
+      <Tip text="A model you downloaded once: a folder in diffusers-ONNX layout (unet/model.onnx, text_encoder/…, vae_decoder/…, tokenizer/…) or with flat .onnx files named unet, text encoder and VAE decoder. It is read from your disk, never uploaded. Or drop the folder here." />
+      <input
+        id="local-folder"
+        data-testid="local-folder-input"
+        type="file"
+        multiple
+        disabled={disabled}
+        {...{ webkitdirectory: '' }}
+        onChange={(e) => {
+          const f = e.target.files && folderFromFileList(e.target.files);
+          if (f) setLocalFolder(f);
+        }}
+      />
+      <span className="muted" data-testid="local-folder-name">
+        {folder ? `${folder.name}: ${folder.files.length} files, ${mib(folder.bytes)}` : 'No folder chosen — pick one or drop it here.'}
+      </span>
+    </div>
+  );
+}
+
+/** The models kept in the browser's storage, with their size and a delete button. */
+function StoredModels() {
+  const stored = useApp((s) => s.storedModels);
+  const refresh = useApp((s) => s.refreshStoredModels);
+  const remove = useApp((s) => s.deleteStoredModel);
+  return (
+    <details className="stored-models" data-testid="stored-models" onToggle={(e) => (e.currentTarget as HTMLDetailsElement).open && void refresh()}>
+      <summary>Stored models</summary>
+      {stored === null && <p className="muted">Listing…</p>}
+      {stored?.length === 0 && <p className="muted">No downloaded model is kept in this browser.</p>}
+      <ul>
+        {stored?.map((m) => (
+          <li key={m.base} data-testid="stored-model">
+            <span title={m.base}>{m.label}</span> · {m.files} files, {mib(m.bytes)}{' '}
+            <button type="button" className="small" aria-label={`Delete the stored files of ${m.label}`} onClick={() => void remove(m.base)}>
+              Delete
+            </button>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
 export function ModelPicker() {
   const modelId = useApp((s) => s.params.gen.model);
   const entries = useApp((s) => s.catalog.entries);
@@ -71,7 +170,7 @@ export function ModelPicker() {
   const setCustomBase = useApp((s) => s.setCustomBase);
   const busy = useApp((s) => s.run.job !== null);
   const caps = adapterCaps({ gpu });
-  const known = modelId === CUSTOM || entries.some((e) => e.id === modelId);
+  const known = modelId === CUSTOM || modelId === LOCAL || entries.some((e) => e.id === modelId);
   const entry = entries.find((e) => e.id === modelId);
   return (
     <div className="model-picker" data-testid="model-picker">
@@ -90,6 +189,7 @@ export function ModelPicker() {
             );
           })}
           <option value={CUSTOM}>Custom URL…</option>
+          <option value={LOCAL}>Local folder…</option>
         </select>
       </div>
       {modelId === CUSTOM && (
@@ -99,8 +199,11 @@ export function ModelPicker() {
           <input id="custom-base" type="url" inputMode="url" placeholder="https://huggingface.co/…/resolve/main" value={customBase} disabled={busy} onChange={(e) => setCustomBase(e.target.value)} />
         </div>
       )}
+      {modelId === LOCAL && <LocalFolderField disabled={busy} />}
       {entry && <p className="hint">{entry.notes}</p>}
+      {entry && entry.base.startsWith('http') && <EntryFacts e={entry} />}
       <ModelStatus />
+      <StoredModels />
     </div>
   );
 }

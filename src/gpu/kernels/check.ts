@@ -63,3 +63,10 @@ export function seededValues(count: number, seed: number, scale = 1): Float32Arr
   }
   return out;
 }
+
+/** max |a − b| over two arrays; a NaN or ±Infinity that differs counts as Infinity. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]) || (a[i] === b[i] ? 0 : Infinity));
+  return m;
+}

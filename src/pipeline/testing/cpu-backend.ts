@@ -6,15 +6,17 @@ import { siteGrid } from '../../sa/schedule.ts';
 import { createCpuSplitRunner } from '../../onnx/testing/cpu-split-runner.ts';
 import { DataType, decodeModel, encodeModel } from '../../onnx/proto.ts';
 import { unpackPackedMha } from '../../onnx/unpack-mha.ts';
+import { unfuseBiasSplitGelu } from '../../onnx/ort-forms.ts';
 import type { OnnxFile, SdPipelineFiles } from '../load-pipeline.ts';
 import { fromHalf, toHalf } from '../../onnx/float16.ts';
 import type { SdBackend, SdModel, TextContext } from '../sd-pipeline.ts';
 import { PromptTokenizer } from '../tokenizer.ts';
 import { schedulerOptionsFromConfig } from '../schedulers/index.ts';
+import { unetContract } from '../unet-contract.ts';
 
 function cpuModel(bytes: Uint8Array): Uint8Array {
   const m = decodeModel(bytes);
-  return unpackPackedMha(m) ? encodeModel(m) : bytes;
+  return unpackPackedMha(m) + unfuseBiasSplitGelu(m) ? encodeModel(m) : bytes;
 }
 
 export async function createCpuSdModel(files: SdPipelineFiles, opts: { unsplit?: boolean } = {}): Promise<SdModel & { release(): Promise<void> }> {
@@ -44,11 +46,12 @@ export async function createCpuSdModel(files: SdPipelineFiles, opts: { unsplit?:
       const timestep = typeOf(files.unet, 'timestep') === DataType.INT64
         ? new ortNode.Tensor('int64', BigInt64Array.from({ length: call.B }, () => BigInt(Math.round(call.timestep))), [call.B])
         : float(files.unet, 'timestep', new Float32Array(call.B).fill(call.timestep), [call.B]);
-      const feeds = {
+      const feeds: Record<string, ortNode.Tensor> = {
         sample: float(files.unet, 'sample', call.sample, [call.B, 4, call.h, call.w]),
         timestep,
         encoder_hidden_states: float(files.unet, 'encoder_hidden_states', values(context), context.dims as number[]),
       };
+      if (call.timestepCond) feeds.timestep_cond = float(files.unet, 'timestep_cond', call.timestepCond, [call.B, call.timestepCond.length / call.B]);
       const out = whole ? await whole.run(feeds) : await runner.run(feeds, (s) => ({ window: call.windowOf(s), ...siteGrid(call.h, call.w, s.level) }));
       return { eps: values(out.out_sample), ortMs: 0, siteMs: 0 };
     },
@@ -65,6 +68,7 @@ export async function createCpuSdModel(files: SdPipelineFiles, opts: { unsplit?:
     tokenizer: PromptTokenizer.fromFiles(files.tokenizer),
     schedulerConfig: schedulerOptionsFromConfig(files.schedulerConfig),
     scalingFactor: Number(files.vaeConfig.scaling_factor ?? 0.18215),
+    unet: unetContract(files.unet.io, files.unet.path),
     async release() {
       for (const s of [text, dec, enc, whole]) await s?.release();
       await runner.release();
