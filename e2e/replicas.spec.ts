@@ -1,10 +1,11 @@
 // Real public models' forms in Chromium (WebGPU on SwiftShader: no shader-f16): replicas
 // (src/models/replicas.ts) served under the real repositories' URLs by route interception, and one
 // read from a local folder. fp16 exports are refused before their big files are fetched; the same
-// forms in fp32 load and generate, and equal the CPU reference.
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+// forms in fp32 load and generate, and equal the CPU reference. Last, a model kept in OPFS loads
+// offline and is listed and deleted under "Stored models".
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixture.ts';
 import { buildReplica } from '../src/models/replicas.ts';
@@ -114,4 +115,43 @@ test('a local folder: the flat sd15-webnn form (fixed b2 shapes, its tokenizer b
   } finally {
     rmSync(dirname(dir), { recursive: true, force: true });
   }
+});
+
+test('a model kept in OPFS (where files over the Cache Storage quota go) loads with the network refusing every file; "Stored models" lists and deletes it', async ({ app, page }) => {
+  await app.open('?v=1&m=custom');
+  expect((await app.gpuSettled()).kind).toBe('ready');
+  const origin = new URL(page.url()).origin;
+  const base = `${origin}/offline-tiny`;
+  const asked: string[] = [];
+  await page.route(`${base}/**`, (route) => (asked.push(route.request().url()), route.fulfill({ status: 404, body: 'offline' })));
+  const dir = resolve('public/models/tiny');
+  const files = (readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]).filter((p) => statSync(join(dir, p)).isFile());
+  const payload = files.map((p) => ({ url: `${base}/${p.split(sep).join('/')}`, b64: readFileSync(join(dir, p)).toString('base64') }));
+  // the app's OPFS store: one file per URL, named by its encoded URL, in 'slothful-models'
+  await page.evaluate(async (entries) => {
+    const root = await navigator.storage.getDirectory();
+    const d = await root.getDirectoryHandle('slothful-models', { create: true });
+    for (const { url, b64 } of entries) {
+      const w = await (await d.getFileHandle(encodeURIComponent(url), { create: true })).createWritable();
+      await w.write(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
+      await w.close();
+    }
+  }, payload);
+  await page.locator('#custom-base').fill(base);
+  await page.getByTestId('model-status').getByRole('button', { name: 'Load now' }).click();
+  await settle(page);
+  expect((await page.evaluate(() => window.__slothful!.state().model)).kind).toBe('ready');
+  expect(asked).toEqual([]); // every file came from OPFS
+  await page.getByTestId('stored-models').locator('summary').click();
+  const row = page.getByTestId('stored-model').filter({ hasText: base });
+  await expect(row).toContainText(`${files.length} files`);
+  await row.getByRole('button', { name: /Delete the stored files of/ }).click();
+  await expect(row).toHaveCount(0);
+  const left = await page.evaluate(async () => {
+    const d = await (await navigator.storage.getDirectory()).getDirectoryHandle('slothful-models');
+    let n = 0;
+    for await (const _ of (d as unknown as { keys(): AsyncIterable<string> }).keys()) n++;
+    return n;
+  });
+  expect(left).toBe(0);
 });

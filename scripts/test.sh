@@ -6,6 +6,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# each level says how long it took (CI has 90 minutes on 2 cores; the whole run should stay under 45)
+level_start=$SECONDS
+level() {
+  [ -n "${level_name:-}" ] && echo "== ${level_name}: $((SECONDS - level_start)) s"
+  level_name=$1
+  level_start=$SECONDS
+  echo "== $1"
+}
+
 sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 need_apt=()
@@ -18,27 +27,28 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 if [ "${SLOTHFUL_SKIP_NPM_CI:-0}" != 1 ]; then
-  echo "== npm ci"
+  level "npm ci"
   npm ci --no-audit --no-fund
 fi
 
-echo "== typecheck + lint"
+level "typecheck + lint"
 npx tsc --noEmit -p tsconfig.json
 npx eslint .
 
-echo "== unit tests (Vitest, Node)"
+level "unit tests (Vitest, Node)"
 npx vitest run --project unit
 
-echo "== GPU tests (Vitest, Node + Dawn on SwiftShader)"
+level "GPU tests (Vitest, Node + Dawn on SwiftShader)"
 npx vitest run --project gpu
 
-echo "== native-f16 GPU tests (Vitest, Node + Dawn on Mesa 25 lavapipe: shader-f16)"
+level "native-f16 GPU tests (Vitest, Node + Dawn on Mesa 25 lavapipe: shader-f16)"
 icd=$(bash scripts/vulkan-f16.sh | tail -1)
 VK_ICD_FILENAMES="$icd" npx vitest run --project gpu-f16
 
-echo "== end-to-end tests (Playwright, Chromium + WebGPU on SwiftShader)"
+level "end-to-end tests (Playwright, Chromium + WebGPU on SwiftShader)"
 bash scripts/prepare-app.sh
 npx playwright test
 
-echo "== the dev server (vite) serves onnxruntime-web too: GPU self-check there"
+level "the dev server (vite) serves onnxruntime-web too: GPU self-check there"
 E2E_DEV=1 E2E_PORT=4174 npx playwright test e2e/gpu-status.spec.ts --project webgpu
+level "done"

@@ -26,7 +26,88 @@ export interface FileProgress {
 /** Persistent storage of downloaded files, keyed by URL. */
 export interface ModelCache {
   match(url: string): Promise<Uint8Array | undefined>;
+  /** keeps `bytes`; throws when the storage refuses them (quota) */
   put(url: string, bytes: Uint8Array): Promise<void>;
+  /** every stored URL with its size */
+  list?(): Promise<{ url: string; bytes: number }[]>;
+  remove?(url: string): Promise<boolean>;
+}
+
+/**
+ * Cache Storage first; a file it refuses (over its quota: a 1.7 GB U-Net can be) goes to the next
+ * store (OPFS). A file that neither keeps still loads — it is only downloaded again next time.
+ */
+export function tieredModelCache(stores: ModelCache[]): ModelCache {
+  return {
+    async match(url) {
+      for (const s of stores) {
+        const hit = await s.match(url).catch(() => undefined);
+        if (hit) return hit;
+      }
+      return undefined;
+    },
+    async put(url, bytes) {
+      for (const s of stores) {
+        try {
+          await s.put(url, bytes);
+          return;
+        } catch {
+          // full or unavailable: try the next store
+        }
+      }
+    },
+    async list() {
+      return (await Promise.all(stores.map((s) => s.list?.() ?? []))).flat();
+    },
+    async remove(url) {
+      const r = await Promise.all(stores.map((s) => s.remove?.(url) ?? false));
+      return r.some(Boolean);
+    },
+  };
+}
+
+/** The Origin Private File System as a ModelCache (one file per URL, named by its encoded URL). */
+export async function opfsModelCache(dirName = 'slothful-models'): Promise<ModelCache | undefined> {
+  const storage = (globalThis.navigator as Navigator | undefined)?.storage;
+  if (!storage?.getDirectory) return undefined;
+  const root = await storage.getDirectory();
+  const dir = await root.getDirectoryHandle(dirName, { create: true });
+  const nameOf = (url: string) => encodeURIComponent(url);
+  return {
+    async match(url) {
+      try {
+        const file = await (await dir.getFileHandle(nameOf(url))).getFile();
+        return new Uint8Array(await file.arrayBuffer());
+      } catch {
+        return undefined;
+      }
+    },
+    async put(url, bytes) {
+      const handle = await dir.getFileHandle(nameOf(url), { create: true });
+      const w = await handle.createWritable();
+      try {
+        await w.write(bytes as Uint8Array<ArrayBuffer>);
+        await w.close();
+      } catch (e) {
+        await w.abort().catch(() => undefined);
+        await dir.removeEntry(nameOf(url)).catch(() => undefined);
+        throw e;
+      }
+    },
+    async list() {
+      const out: { url: string; bytes: number }[] = [];
+      for await (const [name, h] of (dir as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }).entries()) {
+        if (h.kind === 'file') out.push({ url: decodeURIComponent(name), bytes: (await (h as FileSystemFileHandle).getFile()).size });
+      }
+      return out;
+    },
+    async remove(url) {
+      return dir.removeEntry(nameOf(url)).then(
+        () => true,
+        () => false,
+      );
+    },
+  };
 }
 
 /** The Cache Storage cache the engine's downloads go to (src/pipeline/stored-models.ts lists it). */
@@ -42,13 +123,22 @@ export async function browserModelCache(name = MODEL_CACHE_NAME): Promise<ModelC
       return hit ? new Uint8Array(await hit.arrayBuffer()) : undefined;
     },
     async put(url, bytes) {
-      try {
-        await cache.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'Content-Length': String(bytes.byteLength) } }));
-      } catch {
-        // Quota exceeded or private mode: the file still loads, it is only not kept.
-      }
+      // throws on quota: tieredModelCache then tries OPFS
+      await cache.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'Content-Length': String(bytes.byteLength) } }));
     },
+    async list() {
+      const out: { url: string; bytes: number }[] = [];
+      for (const req of await cache.keys()) out.push({ url: req.url, bytes: Number((await cache.match(req))?.headers.get('Content-Length') ?? 0) });
+      return out;
+    },
+    remove: (url) => cache.delete(url),
   };
+}
+
+/** Where the app keeps downloads: Cache Storage, then OPFS for what Cache Storage refuses. */
+export async function appModelCache(): Promise<ModelCache | undefined> {
+  const stores = [await browserModelCache(), await opfsModelCache().catch(() => undefined)].filter((s): s is ModelCache => Boolean(s));
+  return stores.length ? tieredModelCache(stores) : undefined;
 }
 
 /** An in-memory cache (tests, Node). */
@@ -60,6 +150,8 @@ export function memoryModelCache(): ModelCache & { readonly size: number } {
     },
     match: async (url) => m.get(url),
     put: async (url, bytes) => void m.set(url, bytes),
+    list: async () => [...m].map(([url, b]) => ({ url, bytes: b.byteLength })),
+    remove: async (url) => m.delete(url),
   };
 }
 
@@ -112,7 +204,7 @@ export async function fetchModelFile(base: string, path: string, opts: FetchOpti
   if (total !== undefined && bytes.byteLength !== total) {
     throw new ModelLoadError('truncated', `${path} is truncated: got ${bytes.byteLength} of ${total} bytes from ${url}. Try again.`, url);
   }
-  await opts.cache?.put(url, bytes);
+  await opts.cache?.put(url, bytes).catch(() => undefined); // not kept: it loads, and is downloaded again next time
   return bytes;
 }
 

@@ -22,7 +22,7 @@ import {
   type ModelSource,
 } from './engine.ts';
 import { detectLayout, loadSdPipeline } from './load-pipeline.ts';
-import { browserModelCache, localFilesFetch, type ModelCache } from './model-source.ts';
+import { appModelCache, localFilesFetch, type ModelCache } from './model-source.ts';
 import { createGpuSdModel, generateOnGpu, gpuPreflight, type GpuSdModel, type SiteTimeTotals } from './gpu-backend.ts';
 import { registryDefaults } from './registry.ts';
 
@@ -71,7 +71,7 @@ export class SdEngine implements Engine {
 
   private async modelCache(): Promise<ModelCache | undefined> {
     if (this.opts.cache === null) return undefined;
-    this.cache ??= this.opts.cache ?? (await browserModelCache());
+    this.cache ??= this.opts.cache ?? (await appModelCache());
     return this.cache;
   }
 

@@ -1,6 +1,7 @@
-// The models kept in the browser (Cache Storage, where the engine's downloads go): listed per model
-// (registry base URL, or the folder of a custom one) with their size, and deleted on request.
-import { MODEL_CACHE_NAME } from './model-source.ts';
+// The models kept in the browser — Cache Storage, and OPFS for files over its quota, where the
+// engine's downloads go — listed per model (registry base URL, or the folder of a custom one) with
+// their size, and deleted on request.
+import { appModelCache, type ModelCache } from './model-source.ts';
 import { MODEL_REGISTRY } from './registry.ts';
 
 export interface StoredModel {
@@ -12,26 +13,24 @@ export interface StoredModel {
   bytes: number;
 }
 
-/** The base a cached file URL belongs to: a registry base it starts with, else its folder minus one level (…/unet/model.onnx → …). */
+const PIPELINE_DIR = /\/(?:text_encoder|unet|vae_decoder|vae_encoder|tokenizer|scheduler)\/[^/]+$/;
+
+/**
+ * The base a cached file URL belongs to: a registry base it starts with; else the folder above a
+ * pipeline sub-folder (…/unet/model.onnx → …) or the file's own folder (…/model_index.json → …).
+ */
 export function storedBaseOf(url: string): string {
   const known = MODEL_REGISTRY.find((e) => url.startsWith(e.base + '/'));
   if (known) return known.base;
-  const parts = url.split('/');
-  return parts.slice(0, Math.max(3, parts.length - 2)).join('/');
+  return PIPELINE_DIR.test(url) ? url.replace(PIPELINE_DIR, '') : url.slice(0, url.lastIndexOf('/'));
 }
 
-async function open(): Promise<Cache | undefined> {
-  return typeof caches === 'undefined' ? undefined : caches.open(MODEL_CACHE_NAME);
-}
-
-export async function listStoredModels(): Promise<StoredModel[]> {
-  const cache = await open();
-  if (!cache) return [];
+/** Lists what `cache` (default: the app's Cache Storage + OPFS store) keeps, per model. */
+export async function listStoredModels(cache?: ModelCache): Promise<StoredModel[]> {
+  const store = cache ?? (await appModelCache());
   const byBase = new Map<string, StoredModel>();
-  for (const req of await cache.keys()) {
-    const base = storedBaseOf(req.url);
-    const res = await cache.match(req);
-    const bytes = Number(res?.headers.get('Content-Length') ?? 0);
+  for (const { url, bytes } of (await store?.list?.()) ?? []) {
+    const base = storedBaseOf(url);
     const m = byBase.get(base) ?? { base, label: MODEL_REGISTRY.find((e) => e.base === base)?.label ?? base, files: 0, bytes: 0 };
     m.files++;
     m.bytes += bytes;
@@ -40,11 +39,10 @@ export async function listStoredModels(): Promise<StoredModel[]> {
   return [...byBase.values()].sort((a, b) => b.bytes - a.bytes);
 }
 
-/** Deletes every cached file of the model at `base`; returns how many. */
-export async function deleteStoredModel(base: string): Promise<number> {
-  const cache = await open();
-  if (!cache) return 0;
+/** Deletes every stored file of the model at `base` (Cache Storage and OPFS); returns how many. */
+export async function deleteStoredModel(base: string, cache?: ModelCache): Promise<number> {
+  const store = cache ?? (await appModelCache());
   let n = 0;
-  for (const req of await cache.keys()) if (storedBaseOf(req.url) === base && (await cache.delete(req))) n++;
+  for (const { url } of (await store?.list?.()) ?? []) if (storedBaseOf(url) === base && (await store!.remove?.(url))) n++;
   return n;
 }
