@@ -3,10 +3,10 @@
 // the SA window of every site for the call's timestep. Shared by the GPU and CPU runs.
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { externalDataLocations } from '../pipeline/load-pipeline.ts';
+import { externalLocations, graphIo } from '../onnx/model-file.ts';
 import { fromHalf, toHalf } from '../onnx/float16.ts';
 import { readNpy, type NpyArray } from '../onnx/npy.ts';
-import { DataType } from '../onnx/proto.ts';
+import { DataType, decodeModel } from '../onnx/proto.ts';
 import { splitUnet, type SplitUnet } from '../onnx/surgery.ts';
 import { planGeneration, windowLabel, type SaParams, type SaWindow } from '../sa/index.ts';
 import { CliUsageError } from './args.ts';
@@ -31,7 +31,8 @@ export const UNET_INPUTS = ['sample', 'timestep', 'encoder_hidden_states'] as co
 /** Reads the model and the external data it names (from `external`, or beside the model) and splits it. */
 export function loadSplitUnet(unetPath: string, external?: string): SplitUnet {
   const bytes = readBytes(unetPath);
-  const locations = externalDataLocations(bytes);
+  const decoded = decodeModel(bytes);
+  const locations = externalLocations(decoded);
   if (external && locations.length > 1) throw new CliUsageError(`${basename(unetPath)} refers to ${locations.length} external files (${locations.join(', ')}); put them beside the model instead of passing --external.`);
   const externalData = locations.map((loc) => {
     const path = external ?? join(dirname(unetPath), loc);
@@ -41,7 +42,7 @@ export function loadSplitUnet(unetPath: string, external?: string): SplitUnet {
       throw new CliUsageError(`${basename(unetPath)} keeps its weights in '${loc}', which was not found at ${path}: pass --external <file>.`);
     }
   });
-  return splitUnet(bytes, { externalData });
+  return splitUnet(bytes, { externalData, decoded });
 }
 
 function asNumbers(a: NpyArray): Float32Array {
@@ -52,10 +53,7 @@ function asNumbers(a: NpyArray): Float32Array {
 
 /** Declared dims of a graph input (undefined entries are symbolic), or undefined when not given. */
 function declaredDims(split: SplitUnet, name: string): (number | undefined)[] | undefined {
-  const v = split.loaded.model.graph?.input.find((i) => i.name === name);
-  if (v?.type?.value.case !== 'tensorType') return undefined;
-  const shape = v.type.value.value.shape;
-  return shape?.dim.map((d) => (d.value.case === 'dimValue' ? Number(d.value.value) : undefined));
+  return graphIo(split.loaded.model).inputs.find((v) => v.name === name)?.dims;
 }
 
 export function hostTensor(dt: DataType, values: Float32Array, dims: number[]): HostTensor {

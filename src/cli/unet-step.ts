@@ -33,7 +33,7 @@ async function runOnGpu(split: SplitUnet, inputs: UnetStepInputs, sites: SiteRep
   const t0 = performance.now();
   const { runner, plan } = await createRunner(ort, ctx.device, split, { f16Path });
   io.log(`sessions: ${split.segments.length} segments in ${ms(performance.now() - t0)}; SA kernels per site:`);
-  printSiteKernels(io, sites, { ...plan, checks: plan.checks });
+  printSiteKernels(io, sites, plan);
   sites.forEach((s, i) => (s.storage = plan.variants[i]));
   try {
     const r = await runUnetOnGpu(ort, runner, inputs, (s) => sites[s.index].window);

@@ -8,7 +8,7 @@
 import type { AttnSite } from '../onnx/sites.ts';
 import { DataType } from '../onnx/proto.ts';
 import { checkClose } from './kernels/check.ts';
-import { KernelConfigError, type F16Path, type StorageVariant, type TensorDType } from './kernels/dtype.ts';
+import { KernelConfigError, variantDType, type F16Path, type StorageVariant, type TensorDType } from './kernels/dtype.ts';
 import { PLAIN_WINDOW, TOLERANCES, verifySite, window2d } from './kernels/verify.ts';
 
 export interface KernelCheck {
@@ -51,7 +51,7 @@ function variantOf(dtype: TensorDType, path: F16Path): StorageVariant {
 /** Runs one variant on one site shape and compares it with siteReference. */
 async function checkShape(device: GPUDevice, variant: StorageVariant, C: number, heads: number, forceMismatch?: StorageVariant): Promise<KernelCheck> {
   const t0 = performance.now();
-  const dtype: TensorDType = variant === 'f32' ? 'f32' : 'f16';
+  const dtype = variantDType(variant);
   const [h, w] = [4, 4];
   const results = await verifySite(device, {
     dtype,

@@ -7,7 +7,7 @@ import { crossesOnGpu, type SplitUnet } from '../onnx/surgery.ts';
 import { createSession, runSession, type Ort, type OrtSession, type OrtTensor } from './ort.ts';
 import { align16, STORAGE_USAGE } from './buffers.ts';
 import { SelfAttentionSite, SITE_PARTS, SITE_TIMESTAMPS } from './site.ts';
-import type { StorageVariant } from './kernels/dtype.ts';
+import { variantDType, type StorageVariant } from './kernels/dtype.ts';
 import { projectionBias, projectionWeight } from '../onnx/sites.ts';
 import type { LoadedModel } from '../onnx/model-file.ts';
 import { siteTensorDType } from './kernel-check.ts';
@@ -167,7 +167,7 @@ export class UnetRunner {
     const { h, w } = opts.gridOf(site, N);
     if (h * w !== N) throw new Error(`${site.name}: grid ${h}×${w} does not match its ${N} tokens.`);
     const kernel = this.kernels[site.index];
-    const expected = kernel.variant === 'f32' ? 'float32' : 'float16';
+    const expected = variantDType(kernel.variant) === 'f32' ? 'float32' : 'float16';
     if (n.type !== expected) throw new Error(`${site.name}: its input ${site.input} is ${n.type}, but the site's kernels store ${expected} (${kernel.variant}).`);
     const bytesPer = n.type === 'float16' ? 2 : 4;
     const o = this.takeBuffer(B * N * C * bytesPer);
@@ -194,7 +194,7 @@ export function gpuSiteKernels(device: GPUDevice, loaded: LoadedModel, variants:
   const canTime = device.features.has('timestamp-query');
   return (site) => {
     const variant = variants[site.index];
-    const dtype = variant === 'f32' ? 'f32' : 'f16';
+    const dtype = variantDType(variant);
     if (dtype !== siteTensorDType(site)) throw new Error(`${site.name}: planned ${variant} kernels for a ${siteTensorDType(site)} site.`);
     const s = new SelfAttentionSite(device, {
       label: site.name,

@@ -60,6 +60,9 @@ export const DIFFUSERS_LAYOUT: PipelineLayout = {
 
 export type PipelineRole = 'textEncoder' | 'unet' | 'vaeDecoder' | 'vaeEncoder';
 
+/** What the preflight sees of a file: its path and decoded graph (before its external weights). */
+export type DecodedOnnx = Pick<OnnxFile, 'path' | 'model' | 'io'>;
+
 /**
  * The layout of a folder from its file names (a local folder, where names can be listed): undefined
  * for diffusers' layout; for a flat one, the .onnx files whose names say unet, text encoder and VAE
@@ -85,7 +88,7 @@ export interface LoadOptions extends FetchOptions {
   /** file names when they are not diffusers' (merged over DIFFUSERS_LAYOUT) */
   layout?: Partial<PipelineLayout>;
   /** checks a decoded graph before its external weights (and the next files) are fetched; throws to refuse */
-  preflight?: (role: PipelineRole, file: { path: string; model: ModelProto; io: GraphIo }) => void;
+  preflight?: (role: PipelineRole, file: DecodedOnnx) => void;
 }
 
 /** The locations of external-data initializers a model refers to (empty when weights are inline). */
@@ -93,7 +96,7 @@ export function externalDataLocations(model: Uint8Array): string[] {
   return externalLocations(decodeModel(model));
 }
 
-async function loadOnnx(base: string, path: string, opts: FetchOptions, check?: (f: { path: string; model: ModelProto; io: GraphIo }) => void): Promise<OnnxFile> {
+async function loadOnnx(base: string, path: string, opts: FetchOptions, check?: (f: DecodedOnnx) => void): Promise<OnnxFile> {
   const bytes = await fetchModelFile(base, path, opts);
   checkOnnxBytes(path, bytes);
   let locations: string[];
@@ -161,7 +164,7 @@ export async function loadSdPipeline(base: string, opts: LoadOptions = {}): Prom
   const vaeConfig = vaeBytes ? parseJsonFile<Record<string, unknown>>('vae_decoder/config.json', vaeBytes) : {};
   const layout = { ...DIFFUSERS_LAYOUT, ...opts.layout };
   const tokenizer = await loadTokenizer(opts.tokenizerBase ?? base, layout.tokenizerDir, opts);
-  const check = (role: PipelineRole) => opts.preflight && ((f: { path: string; model: ModelProto; io: GraphIo }) => opts.preflight!(role, f));
+  const check = (role: PipelineRole) => opts.preflight && ((f: DecodedOnnx) => opts.preflight!(role, f));
   // the U-Net first: it is the model most likely to be refused, and the biggest
   const unet = await loadOnnx(base, layout.unet, opts, check('unet'));
   const textEncoder = await loadOnnx(base, layout.textEncoder, opts, check('textEncoder'));

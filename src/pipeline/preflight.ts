@@ -2,10 +2,9 @@
 // graph (inline ones), scan each ONNX graph and refuse — naming the op and the file — what
 // onnxruntime-web's WebGPU backend cannot run or what our graph surgery does not know. Op facts are
 // measured on onnxruntime-web 1.30.0 by src/gpu/ort-ops.gpu.test.ts (which fails if one changes).
-import type { GraphIo } from '../onnx/model-file.ts';
 import type { ModelProto } from '../onnx/proto.ts';
 import { findAttnSites } from '../onnx/sites.ts';
-import type { PipelineRole } from './load-pipeline.ts';
+import type { DecodedOnnx, PipelineRole } from './load-pipeline.ts';
 import { ModelLoadError } from './model-source.ts';
 import { unetContract } from './unet-contract.ts';
 
@@ -55,7 +54,7 @@ export function unsupportedOps(model: ModelProto): { op: string; count: number; 
  * self-attention our surgery recognises (UnetStructureError) or inputs we cannot feed
  * (ModelLoadError 'unsupported').
  */
-export function preflightModel(role: PipelineRole, file: { path: string; model: ModelProto; io: GraphIo }): void {
+export function preflightModel(role: PipelineRole, file: DecodedOnnx): void {
   const bad = unsupportedOps(file.model);
   if (bad.length) {
     const list = bad.map((b) => `${b.op} (${b.count}×: ${b.why})`).join('; ');

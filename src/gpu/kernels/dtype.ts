@@ -33,6 +33,11 @@ export function storageVariant(device: GPUDevice, { dtype, f16Path }: DTypeOptio
   return path === 'native' ? 'f16-native' : 'f16-packed';
 }
 
+/** The tensor type a storage variant holds (the inverse of storageVariant's dtype). */
+export function variantDType(v: StorageVariant): TensorDType {
+  return v === 'f32' ? 'f32' : 'f16';
+}
+
 const PRELUDES: Record<StorageVariant, string> = {
   f32: f32Prelude,
   'f16-packed': f16PackedPrelude,
