@@ -25,13 +25,6 @@ export function uploadBuffer(device: GPUDevice, label: string, data: ArrayBuffer
   return buf;
 }
 
-export function uniformBuffer(device: GPUDevice, label: string, data: Uint32Array | Float32Array | ArrayBuffer): GPUBuffer {
-  const bytes = data instanceof ArrayBuffer ? data : data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
-  const buf = device.createBuffer({ label, size: align16(bytes.byteLength), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-  device.queue.writeBuffer(buf, 0, bytes);
-  return buf;
-}
-
 /** Copies `bytes` bytes of `src` (from `offset`) back to the CPU. */
 export async function readBuffer(device: GPUDevice, src: GPUBuffer, bytes: number, offset = 0): Promise<ArrayBuffer> {
   const size = align16(bytes);

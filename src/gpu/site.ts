@@ -14,7 +14,7 @@ import { storageBuffer, uploadBuffer } from './buffers.ts';
 import { FlashAttention, kernelHeadDim, type AttentionOptions } from './kernels/attention.ts';
 import { KernelConfigError, bytesPerValue, storageVariant, type DTypeOptions, type StorageVariant, type TensorDType } from './kernels/dtype.ts';
 import { fromHalf, toHalf } from './kernels/half.ts';
-import { MatMul } from './kernels/matmul.ts';
+import { MatMul, type MatMulShape } from './kernels/matmul.ts';
 import { PoolKv, sharesKv } from './kernels/pool-kv.ts';
 import { Repack } from './kernels/repack.ts';
 
@@ -215,15 +215,15 @@ export class SelfAttentionSite {
         widened = true;
       }
     };
-    const weights = { w: this.wqkv, bias: this.bqkv };
-    const project = (x: GPUBuffer, y: GPUBuffer, rows: number, colW: number, ncols: number, ldy: number, colY: number) =>
-      this.matmul.encode(pass, { ...weights, x, y }, { rows, k: cIn, ncols, ldw: 3 * cQ, colW, ldy, colY });
+    // y[:, colY..colY+ncols) = x · Wqkv[:, colW..colW+ncols) (+ bias): a slice of the fused [cIn, 3·cQ] projection
+    const project = (x: GPUBuffer, y: GPUBuffer, shape: Pick<MatMulShape, 'rows' | 'colW' | 'ncols' | 'ldy' | 'colY'>) =>
+      this.matmul.encode(pass, { w: this.wqkv, bias: this.bqkv, x, y }, { ...shape, k: cIn, ldw: 3 * cQ });
     let M = N;
     let k = { buffer: qkv, ld: 3 * cQ, offset: cQ };
     let v = { buffer: qkv, ld: 3 * cQ, offset: 2 * cQ };
     if (!window.active) {
       part(1, 'project');
-      project(n, qkv, B * N, 0, 3 * cQ, 3 * cQ, 0); // one fused QKV projection, no pooling pass
+      project(n, qkv, { rows: B * N, colW: 0, ncols: 3 * cQ, ldy: 3 * cQ, colY: 0 }); // one fused QKV projection, no pooling pass
     } else {
       part(0, 'pool');
       const kin = this.buffer('kin', B * window.m * cIn);
@@ -231,11 +231,11 @@ export class SelfAttentionSite {
       M = this.pool.encode(pass, { n, k: kin, v: vin }, { B, h, w, C: cIn }, window);
       const kv = this.buffer('kv', B * M * 2 * cQ);
       part(1, 'project');
-      project(n, qkv, B * N, 0, cQ, 3 * cQ, 0);
-      if (kin === vin) project(kin, kv, B * M, cQ, 2 * cQ, 2 * cQ, 0);
+      project(n, qkv, { rows: B * N, colW: 0, ncols: cQ, ldy: 3 * cQ, colY: 0 }); // Q only
+      if (kin === vin) project(kin, kv, { rows: B * M, colW: cQ, ncols: 2 * cQ, ldy: 2 * cQ, colY: 0 }); // K and V of the shared input
       else {
-        project(kin, kv, B * M, cQ, cQ, 2 * cQ, 0);
-        project(vin, kv, B * M, 2 * cQ, cQ, 2 * cQ, cQ);
+        project(kin, kv, { rows: B * M, colW: cQ, ncols: cQ, ldy: 2 * cQ, colY: 0 }); // K
+        project(vin, kv, { rows: B * M, colW: 2 * cQ, ncols: cQ, ldy: 2 * cQ, colY: cQ }); // V
       }
       k = { buffer: kv, ld: 2 * cQ, offset: 0 };
       v = { buffer: kv, ld: 2 * cQ, offset: cQ };

@@ -1,6 +1,9 @@
 // Affine kernel (shaders/affine.wgsl): y = x * scale + offset. Used by the GPU self-check.
 import source from '../../../shaders/affine.wgsl?raw';
-import { uniformBuffer } from '../buffers.ts';
+import { uniformBuffer, uniformLayout } from './uniforms.ts';
+
+/** shaders/affine.wgsl `struct Params`. */
+export const AFFINE_PARAMS = uniformLayout('Params', { count: 'u32' });
 
 export class Affine {
   private readonly pipeline: GPUComputePipeline;
@@ -17,7 +20,7 @@ export class Affine {
 
   /** Encodes y[0..count) = x * scale + offset. x, y: borrowed, owned by the caller. */
   encode(enc: GPUCommandEncoder, x: GPUBuffer, y: GPUBuffer, count: number): GPUBuffer {
-    const params = uniformBuffer(this.device, 'Affine.params', new Uint32Array([count, 0, 0, 0]));
+    const params = uniformBuffer(this.device, 'Affine.params', AFFINE_PARAMS.pack({ count }));
     const bind = this.device.createBindGroup({
       label: 'Affine',
       layout: this.pipeline.getBindGroupLayout(0),

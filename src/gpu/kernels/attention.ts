@@ -3,7 +3,7 @@
 // QKV (or KV) projection output is consumed in place.
 import source from '../../../shaders/attention.wgsl?raw';
 import { KernelConfigError, kernelSource, requireMultiple, storageVariant, type DTypeOptions, type StorageVariant } from './dtype.ts';
-import { UniformCache } from './uniforms.ts';
+import { UniformCache, uniformLayout } from './uniforms.ts';
 import { computePipeline } from './pipelines.ts';
 
 export interface AttentionTiling {
@@ -32,20 +32,43 @@ export interface AttentionOptions extends DTypeOptions {
 /** A tensor view: row stride and first column, in values. */
 export interface RowView {
   buffer: GPUBuffer;
+  /** row stride (a multiple of 4) */
   ld: number;
+  /** first column of head 0 (a multiple of 4; default 0); head h starts at offset + h·head_dim */
   offset?: number;
 }
 
+/** q, o: [B, N, ·]; k, v: [B, M, ·]; each row holds `heads` heads of head_dim values from its offset. */
 export interface AttentionArgs {
   q: RowView;
   k: RowView;
   v: RowView;
   o: RowView;
+  /** batch */
   B: number;
+  /** queries (and output rows) per batch item */
   N: number;
+  /** keys and values per batch item (≥ 1) */
   M: number;
   heads: number;
 }
+
+/** shaders/attention.wgsl `struct Params`; strides and offsets in V4 units (4 values). */
+export const ATTENTION_PARAMS = uniformLayout('Params', {
+  n: 'u32',
+  m: 'u32',
+  _pad0: 'u32',
+  _pad1: 'u32',
+  q_ld4: 'u32',
+  q_off4: 'u32',
+  k_ld4: 'u32',
+  k_off4: 'u32',
+  v_ld4: 'u32',
+  v_off4: 'u32',
+  o_ld4: 'u32',
+  o_off4: 'u32',
+  scale_log2: 'f32',
+});
 
 const MAX_DIMS_PER_THREAD = 40;
 const MIN_KEYS = 8;
@@ -97,7 +120,7 @@ export class FlashAttention {
   readonly tiling: AttentionTiling;
   private readonly scaleLog2: number;
   private readonly pipeline: GPUComputePipeline;
-  private readonly uniforms: UniformCache;
+  private readonly uniforms: UniformCache<typeof ATTENTION_PARAMS.fields>;
 
   constructor(
     private readonly device: GPUDevice,
@@ -121,7 +144,7 @@ export class FlashAttention {
       entryPoint: 'main',
       constants: { HEAD_DIM: opts.headDim, SPLIT: split, QUERIES: queries, KEYS: keys },
     });
-    this.uniforms = new UniformCache(device, label);
+    this.uniforms = new UniformCache(device, label, ATTENTION_PARAMS);
     this.scaleLog2 = Math.LOG2E * (opts.softmaxScale ?? 1 / Math.sqrt(opts.headDim));
   }
 
@@ -138,11 +161,19 @@ export class FlashAttention {
     }
     if (a.M < 1) throw new KernelConfigError('attention needs at least one key (M ≥ 1).');
     if (a.N === 0) return;
-    const words = new Uint32Array(16);
-    words.set([a.N, a.M, 0, 0]);
-    const fields = [a.q, a.k, a.v, a.o].flatMap((view) => [view.ld / 4, (view.offset ?? 0) / 4]);
-    words.set(fields, 4);
-    new Float32Array(words.buffer)[12] = this.scaleLog2;
+    const params = this.uniforms.get({
+      n: a.N,
+      m: a.M,
+      q_ld4: a.q.ld / 4,
+      q_off4: (a.q.offset ?? 0) / 4,
+      k_ld4: a.k.ld / 4,
+      k_off4: (a.k.offset ?? 0) / 4,
+      v_ld4: a.v.ld / 4,
+      v_off4: (a.v.offset ?? 0) / 4,
+      o_ld4: a.o.ld / 4,
+      o_off4: (a.o.offset ?? 0) / 4,
+      scale_log2: this.scaleLog2,
+    });
     const bind = this.device.createBindGroup({
       label: 'Attention',
       layout: this.pipeline.getBindGroupLayout(0),
@@ -151,7 +182,7 @@ export class FlashAttention {
         { binding: 1, resource: { buffer: a.k.buffer } },
         { binding: 2, resource: { buffer: a.v.buffer } },
         { binding: 3, resource: { buffer: a.o.buffer } },
-        { binding: 4, resource: { buffer: this.uniforms.get(words) } },
+        { binding: 4, resource: { buffer: params } },
       ],
     });
     pass.setPipeline(this.pipeline);

@@ -2,7 +2,7 @@
 // Q/K/V projections of a self-attention site.
 import source from '../../../shaders/matmul.wgsl?raw';
 import { KernelConfigError, kernelSource, requireMultiple, storageVariant, type DTypeOptions, type StorageVariant } from './dtype.ts';
-import { UniformCache } from './uniforms.ts';
+import { UniformCache, uniformLayout } from './uniforms.ts';
 import { computePipeline } from './pipelines.ts';
 
 /** Which numbered version of shaders/matmul.wgsl runs (see its header). */
@@ -17,20 +17,40 @@ export interface MatMulOptions extends DTypeOptions {
   tileK?: number;
 }
 
-/** Sizes in values (not bytes). Columns colW..colW+ncols of W go to columns colY.. of Y. */
+/**
+ * Sizes in values (not bytes). Y[r, colY + j] = Σᵢ X[r, i]·W[i, colW + j] (+ bias[colW + j]) for
+ * j < ncols: columns colW..colW+ncols of W go to columns colY.. of Y. All but rows: multiples of 4.
+ */
 export interface MatMulShape {
+  /** rows of X and Y */
   rows: number;
+  /** columns of X read (rows of W) */
   k: number;
+  /** columns of Y written */
   ncols: number;
   /** row stride of X (default k) */
   ldx?: number;
   /** row stride of W (default ncols) */
   ldw?: number;
+  /** first column of W (and of the bias) read (default 0) */
   colW?: number;
   /** row stride of Y (default ncols) */
   ldy?: number;
+  /** first column of Y written (default 0) */
   colY?: number;
 }
+
+/** shaders/matmul.wgsl `struct Params`; strides and column offsets in V4 units (4 values). */
+export const MATMUL_PARAMS = uniformLayout('Params', {
+  rows: 'u32',
+  k: 'u32',
+  ncols: 'u32',
+  ldx4: 'u32',
+  ldw4: 'u32',
+  col_w4: 'u32',
+  ldy4: 'u32',
+  col_y4: 'u32',
+});
 
 export interface MatMulBuffers {
   x: GPUBuffer;
@@ -43,7 +63,7 @@ export class MatMul {
   readonly variant: StorageVariant;
   readonly version: MatMulVersion;
   private readonly pipeline: GPUComputePipeline;
-  private readonly uniforms: UniformCache;
+  private readonly uniforms: UniformCache<typeof MATMUL_PARAMS.fields>;
   private readonly noBias: GPUBuffer;
   private readonly hasBias: boolean;
   private readonly tile: [number, number];
@@ -65,7 +85,7 @@ export class MatMul {
     const constants: Record<string, number> = { HAS_BIAS: this.hasBias ? 1 : 0 };
     if (this.version === 'tiled') Object.assign(constants, { TILE_M: tileM, TILE_N: tileN, TILE_K: tileK });
     this.pipeline = computePipeline(device, { label, code: kernelSource(this.variant, source), entryPoint: this.version, constants });
-    this.uniforms = new UniformCache(device, label);
+    this.uniforms = new UniformCache(device, label, MATMUL_PARAMS);
     this.noBias = device.createBuffer({ label: `${label}.noBias`, size: 16, usage: GPUBufferUsage.STORAGE });
   }
 
@@ -80,7 +100,7 @@ export class MatMul {
     for (const [what, v] of Object.entries({ k, ncols, ldx, ldw, ldy, colW, colY })) requireMultiple(`MatMul ${what}`, v, 4);
     if (this.hasBias !== Boolean(bufs.bias)) throw new KernelConfigError(`MatMul was built with bias=${this.hasBias}: pass bias exactly then.`);
     if (rows === 0 || ncols === 0) return;
-    const params = this.uniforms.get(new Uint32Array([rows, k, ncols, ldx / 4, ldw / 4, colW / 4, ldy / 4, colY / 4]));
+    const params = this.uniforms.get({ rows, k, ncols, ldx4: ldx / 4, ldw4: ldw / 4, col_w4: colW / 4, ldy4: ldy / 4, col_y4: colY / 4 });
     const bind = this.device.createBindGroup({
       label: `MatMul.${this.version}`,
       layout: this.pipeline.getBindGroupLayout(0),

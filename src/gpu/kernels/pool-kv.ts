@@ -3,13 +3,18 @@
 import source from '../../../shaders/pool_kv.wgsl?raw';
 import type { SaActiveWindow } from '../../sa/index.ts';
 import { KernelConfigError, kernelSource, requireMultiple, storageVariant, type DTypeOptions, type StorageVariant } from './dtype.ts';
-import { UniformCache } from './uniforms.ts';
+import { UniformCache, uniformLayout } from './uniforms.ts';
 import { computePipeline } from './pipelines.ts';
 
+/** The site's token grid: n is [B, h·w, C]. */
 export interface PoolGeometry {
+  /** batch */
   B: number;
+  /** grid rows */
   h: number;
+  /** grid columns */
   w: number;
+  /** channels (a multiple of 4) */
   C: number;
 }
 
@@ -22,6 +27,22 @@ export interface PoolBuffers {
   v?: GPUBuffer;
 }
 
+/** shaders/pool_kv.wgsl `struct Params` (the fields are explained there). */
+export const POOL_KV_PARAMS = uniformLayout('Params', {
+  n_tokens: 'u32',
+  m_tokens: 'u32',
+  c4: 'u32',
+  batch: 'u32',
+  w: 'u32',
+  wo: 'u32',
+  rows: 'u32',
+  cols: 'u32',
+  mode: 'u32',
+  write_v: 'u32',
+  k_blend: 'f32',
+  v_blend: 'f32',
+});
+
 const WG = 64;
 const MAX_GROUPS_X = 65535;
 
@@ -33,7 +54,7 @@ export function sharesKv(window: SaActiveWindow): boolean {
 export class PoolKv {
   readonly variant: StorageVariant;
   private readonly pipeline: GPUComputePipeline;
-  private readonly uniforms: UniformCache;
+  private readonly uniforms: UniformCache<typeof POOL_KV_PARAMS.fields>;
   private readonly noV: GPUBuffer;
 
   constructor(
@@ -43,7 +64,7 @@ export class PoolKv {
     this.variant = storageVariant(device, opts);
     const label = `PoolKv.${this.variant}`;
     this.pipeline = computePipeline(device, { label, code: kernelSource(this.variant, source), entryPoint: 'main', constants: { WG } });
-    this.uniforms = new UniformCache(device, label);
+    this.uniforms = new UniformCache(device, label, POOL_KV_PARAMS);
     this.noV = device.createBuffer({ label: `${label}.noV`, size: 16, usage: GPUBufferUsage.STORAGE });
   }
 
@@ -57,9 +78,20 @@ export class PoolKv {
     const M = window.m;
     const expectM = window.kind === '2d' ? Math.floor(g.h / window.sty) * Math.floor(g.w / window.stx) : Math.floor(N / window.len);
     if (M !== expectM || M < 1) throw new KernelConfigError(`PoolKv: window (m = ${M}) was made for another grid than ${g.h}×${g.w}.`);
-    const words = new Uint32Array(12);
-    words.set([N, M, g.C / 4, g.B, w, wo, rows, cols, window.mode === 'max' ? 1 : 0, shared ? 0 : 1]);
-    new Float32Array(words.buffer).set([window.kBlend, window.vBlend], 10);
+    const params = this.uniforms.get({
+      n_tokens: N,
+      m_tokens: M,
+      c4: g.C / 4,
+      batch: g.B,
+      w,
+      wo,
+      rows,
+      cols,
+      mode: window.mode === 'max' ? 1 : 0,
+      write_v: shared ? 0 : 1,
+      k_blend: window.kBlend,
+      v_blend: window.vBlend,
+    });
     const bind = this.device.createBindGroup({
       label: 'PoolKv',
       layout: this.pipeline.getBindGroupLayout(0),
@@ -67,7 +99,7 @@ export class PoolKv {
         { binding: 0, resource: { buffer: bufs.n } },
         { binding: 1, resource: { buffer: bufs.k } },
         { binding: 2, resource: { buffer: shared ? this.noV : (bufs.v as GPUBuffer) } },
-        { binding: 3, resource: { buffer: this.uniforms.get(words) } },
+        { binding: 3, resource: { buffer: params } },
       ],
     });
     const groups = Math.ceil((g.B * M * g.C) / 4 / WG);

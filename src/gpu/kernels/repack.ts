@@ -4,25 +4,31 @@
 // serves f32 (32-bit) and both f16 paths (16-bit).
 import source from '../../../shaders/repack.wgsl?raw';
 import { KernelConfigError, type TensorDType } from './dtype.ts';
-import { UniformCache } from './uniforms.ts';
+import { UniformCache, uniformLayout } from './uniforms.ts';
 import { computePipeline } from './pipelines.ts';
 
 /** y[r, g·dout + j] = x[r, g·din + j] for j < len; 0 for len ≤ j < dout. */
 export interface RepackShape {
   rows: number;
+  /** column groups per row (e.g. heads) */
   groups: number;
+  /** values per group in x */
   din: number;
+  /** values per group in y */
   dout: number;
   /** values copied per group (≤ din and ≤ dout) */
   len: number;
 }
+
+/** shaders/repack.wgsl `struct Params`: RepackShape and the u32 words of y to write. */
+export const REPACK_PARAMS = uniformLayout('Params', { rows: 'u32', groups: 'u32', din: 'u32', dout: 'u32', len: 'u32', words: 'u32' });
 
 const WG = 64;
 const MAX_GROUPS_X = 65535;
 
 export class Repack {
   private readonly pipeline: GPUComputePipeline;
-  private readonly uniforms: UniformCache;
+  private readonly uniforms: UniformCache<typeof REPACK_PARAMS.fields>;
   private readonly bits: 16 | 32;
 
   constructor(
@@ -32,7 +38,7 @@ export class Repack {
     this.bits = dtype === 'f32' ? 32 : 16;
     const label = `Repack.${this.bits}bit`;
     this.pipeline = computePipeline(device, { label, code: source, entryPoint: 'main', constants: { ELEM_BITS: this.bits, WG } });
-    this.uniforms = new UniformCache(device, label);
+    this.uniforms = new UniformCache(device, label, REPACK_PARAMS);
   }
 
   /** Encodes one dispatch into `pass`. x and y are borrowed, owned by the caller. */
@@ -44,7 +50,7 @@ export class Repack {
     const values = s.rows * s.groups * s.dout;
     const words = this.bits === 32 ? values : Math.ceil(values / 2);
     if (words === 0) return;
-    const params = this.uniforms.get(new Uint32Array([s.rows, s.groups, s.din, s.dout, s.len, words]));
+    const params = this.uniforms.get({ rows: s.rows, groups: s.groups, din: s.din, dout: s.dout, len: s.len, words });
     const bind = this.device.createBindGroup({
       label: 'Repack',
       layout: this.pipeline.getBindGroupLayout(0),
