@@ -2,7 +2,7 @@
 import type { GpuContext } from '../src/gpu/device.ts';
 import { uploadBuffer, storageBuffer } from '../src/gpu/buffers.ts';
 import { loadOrt, type Ort } from '../src/gpu/ort.ts';
-import { ortWasmDir } from '../src/gpu/testing/node-gpu.ts';
+import { ortWasmDir } from '../src/gpu/node-gpu.ts';
 import { FlashAttention } from '../src/gpu/kernels/attention.ts';
 import { MatMul, type MatMulVersion } from '../src/gpu/kernels/matmul.ts';
 import { bytesPerValue, type TensorDType } from '../src/gpu/kernels/dtype.ts';

@@ -11,7 +11,7 @@
 // --small: one 128² image (16×16 latent, N = 256) — for SwiftShader (~0.1 GFLOP/s), where one
 // 256² (N = 1024) stride-1 call already takes ~30 s and ORT's MatMul–Softmax–MatMul minutes.
 import { parseArgs } from 'node:util';
-import { nodeGpu, nodeGpuContext } from '../src/gpu/testing/node-gpu.ts';
+import { nodeGpu, nodeGpuContext } from '../src/gpu/node-gpu.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),

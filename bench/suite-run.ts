@@ -4,13 +4,14 @@
 // size that still runs.
 import type { GpuContext } from '../src/gpu/device.ts';
 import { createSession, loadOrt, runSession, type Ort, type OrtSession } from '../src/gpu/ort.ts';
-import { ortWasmDir } from '../src/gpu/testing/node-gpu.ts';
+import { ortWasmDir } from '../src/gpu/node-gpu.ts';
 import type { UnetRunner } from '../src/gpu/unet-runner.ts';
 import type { ExternalBlob } from '../src/onnx/model-file.ts';
 import { splitUnet, type SplitUnet } from '../src/onnx/surgery.ts';
 import { DEFAULT_SA_PARAMS, type SaWindow } from '../src/sa/index.ts';
-import { tensorToF32 } from '../src/pipeline/tensor-io.ts';
-import { createRunner, runUnetOnGpu, webTensors } from '../src/cli/unet-step-gpu.ts';
+import { ortTensors, tensorToF32 } from '../src/gpu/ort-tensors.ts';
+import { runUnetOnGpu } from '../src/cli/unet-step-gpu.ts';
+import { createUnetRunner } from '../src/gpu/gpu-backend.ts';
 import { hostTensor, siteWindows, type UnetStepInputs } from '../src/cli/unet-inputs.ts';
 import { GpuMemoryTracker, type MemorySnapshot } from './suite-memory.ts';
 import { median } from './kernels-timing.ts';
@@ -90,7 +91,7 @@ async function call(b: Bench, c: Candidate, inputs: UnetStepInputs, windows: SaW
   b.mem.resetPeak();
   const t0 = performance.now();
   if (c === 'unsplit') {
-    const out = await runSession(b.session, webTensors(b.ort, inputs.feeds));
+    const out = await runSession(b.session, ortTensors(b.ort, inputs.feeds));
     await tensorToF32(out[b.session.outputNames[0]]);
     for (const v of Object.values(out)) v.dispose();
   } else {
@@ -157,7 +158,7 @@ export async function runSuite(ctx: GpuContext, u: UnetUnderTest, o: SuiteOption
   const session = await createSession(ort, device, u.bytes, { externalData: u.externalData });
   const m1 = mem.now();
   const split = splitUnet(u.bytes, { externalData: u.externalData });
-  const { runner } = await createRunner(ort, device, split);
+  const { runner } = await createUnetRunner(ort, device, split);
   const m2 = mem.now();
   const diff = (a: MemorySnapshot, b: MemorySnapshot) => ({ live: a.live - b.live, ours: a.ours - b.ours, ort: a.ort - b.ort });
   const b: Bench = { ort, device, session, runner, split, mem };

@@ -10,7 +10,7 @@
 //        [--unet model.onnx [--external weights.pb]] [--sizes 64,128] [--reps 5] [--warmup 1]
 //        [--batch 2] [--timestep 600] [--p5] [--p5-max 2048] [--p5-limit-s 60]
 import { parseArgs } from 'node:util';
-import { nodeGpu, nodeGpuContext } from '../src/gpu/testing/node-gpu.ts';
+import { nodeGpu, nodeGpuContext } from '../src/gpu/node-gpu.ts';
 import { loadBenchUnet } from './suite-model.ts';
 
 const { values } = parseArgs({

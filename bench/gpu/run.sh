@@ -15,6 +15,6 @@ command -v nvidia-smi >/dev/null && nvidia-smi -L
 if [ -z "${VK_DRIVER_FILES:-}" ] && [ -f /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json ]; then
   export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
 fi
-# SLOTHFUL_GPU=system: use the machine's GPU, not SwiftShader (src/gpu/testing/node-gpu.ts).
+# SLOTHFUL_GPU=system: use the machine's GPU, not SwiftShader (src/gpu/node-gpu.ts).
 export SLOTHFUL_GPU=system XDG_RUNTIME_DIR=/tmp
 exec ./node --liftoff-only app/bench.mjs "$@"

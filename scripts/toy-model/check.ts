@@ -14,12 +14,13 @@ import { gzipSync } from 'node:zlib';
 import { fileFetch, modelBase } from '../../src/cli/file-fetch.ts';
 import { loadSdPipeline } from '../../src/pipeline/load-pipeline.ts';
 import { createCpuSdModel } from '../../src/pipeline/testing/cpu-backend.ts';
-import { EMBEDDED_DEFAULTS as defaults, type SchedulerName } from '../../src/pipeline/registry.ts';
+import { EMBEDDED_DEFAULTS as defaults } from '../../src/params/model-defaults.ts';
+import type { SchedulerName } from '../../src/params/request.ts';
 import { accuracy } from '../../src/models/toy/scene-check.ts';
 import { runToyCheck, SA_OFF, toyCheckCases, type ToyCheckSettings } from '../../src/models/toy/toy-check.ts';
 import type { ToyVocabulary } from '../../src/models/toy/vocabulary.ts';
-import { findSaPreset } from '../../src/state/presets.ts';
-import { encodePng } from '../../src/state/png-metadata.ts';
+import { findSaPreset } from '../../src/params/sa-presets.ts';
+import { encodePng } from '../../src/image/png.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -3,7 +3,8 @@
 // The last engine created is kept for the in-page test API (GPU memory, device-loss hook).
 import type { Engine, EngineMemory, ModelSource } from '../pipeline/engine.ts';
 import { WorkerEngine, type Port } from '../pipeline/worker-protocol.ts';
-import { createScheduler, type SchedulerName } from '../pipeline/schedulers/index.ts';
+import { createScheduler } from '../pipeline/schedulers/index.ts';
+import type { SchedulerName } from '../params/request.ts';
 
 /** The worker engine with its diagnostics (always present here). */
 export interface AppEngine extends Engine {
@@ -31,6 +32,8 @@ export function createWorkerEngine(): AppEngine {
     generate: (req, opts) => inner.generate(req, opts),
     interrupt: () => inner.interrupt(),
     unload: () => inner.unload(),
+    probe: () => inner.probe(),
+    onDeviceError: (l) => inner.onDeviceError(l),
     memory: () => inner.memory(),
     loseDevice: () => inner.loseDevice(),
   };

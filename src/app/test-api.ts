@@ -2,7 +2,7 @@
 // drive the app through (the same store actions the buttons call).
 import type { EngineMemory, StageTimings } from '../pipeline/engine.ts';
 import { currentAppEngine } from './create-engine.ts';
-import type { ParamSet } from '../state/gen-params.ts';
+import type { ParamSet } from '../params/gen-params.ts';
 import { heatmapFor, type HeatmapPass } from '../state/heatmap.ts';
 import { shownResult } from '../state/history-slice.ts';
 import type { JobOutcome, ResultKind, RunResult } from '../state/run-slice.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SA_PARAMS } from '../sa/index.ts';
-import { DEFAULT_GEN_PARAMS } from '../state/gen-params.ts';
-import { encodeUrlPreset } from '../state/url-preset.ts';
+import { DEFAULT_GEN_PARAMS } from '../params/gen-params.ts';
+import { encodeUrlPreset } from '../params/url-preset.ts';
 import { MODEL_REGISTRY } from '../pipeline/registry.ts';
 import { CliUsageError, DEFAULT_MODEL_DIR, modelIdOf, paramSetFrom, parseCliArgs, parseSize, saFromFlag, type GenerateArgs } from './args.ts';
 

@@ -3,8 +3,9 @@
 // Pure apart from the `readText` callback used for `--sa @file`.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { normalizeSaParams, type Notice, type SaParams } from '../sa/index.ts';
-import { DEFAULT_GEN_PARAMS, normalizeGenParams, SCHEDULERS, type GenParams, type ParamSet } from '../state/gen-params.ts';
-import { decodeUrlPreset } from '../state/url-preset.ts';
+import { DEFAULT_GEN_PARAMS, normalizeGenParams, type GenParams, type ParamSet } from '../params/gen-params.ts';
+import { SCHEDULER_NAMES } from '../params/request.ts';
+import { decodeUrlPreset } from '../params/url-preset.ts';
 import { registryDefaults } from '../pipeline/registry.ts';
 import type { F16Path } from '../gpu/kernels/dtype.ts';
 
@@ -14,7 +15,7 @@ export class CliUsageError extends Error {
 
 export const USAGE = `usage:
   cli generate [--model <dir|url>] --prompt TEXT --out img.png [--negative TEXT] [--seed N] [--steps N]
-               [--size WxH] [--guidance G] [--scheduler ${SCHEDULERS.join('|')}]
+               [--size WxH] [--guidance G] [--scheduler ${SCHEDULER_NAMES.join('|')}]
                [--sa '<json>'|@file.json] [--preset '<URL preset query>'] [--tokenizer <dir|url>]
                [--f16-path native|packed]
   cli sweep [--model <dir|url>] --prompt TEXT --x 'sa.in.strength=0,4,8' [--y 'seed=1,2'] --out DIR
@@ -147,8 +148,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { command: 'help' };
   if (command === 'generate' || command === 'sweep') {
     const v = parseFlags(rest, command === 'sweep' ? SWEEP_OPTIONS : GENERATE_OPTIONS);
-    if (v.scheduler !== undefined && !(SCHEDULERS as readonly string[]).includes(v.scheduler)) {
-      throw new CliUsageError(`--scheduler must be one of ${SCHEDULERS.join(', ')}, got ${JSON.stringify(v.scheduler)}.`);
+    if (v.scheduler !== undefined && !(SCHEDULER_NAMES as readonly string[]).includes(v.scheduler)) {
+      throw new CliUsageError(`--scheduler must be one of ${SCHEDULER_NAMES.join(', ')}, got ${JSON.stringify(v.scheduler)}.`);
     }
     const gen: GenerateArgs = {
       command: 'generate',

@@ -4,11 +4,15 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
 import { detectLayout, loadSdPipeline, type LoadOptions } from '../pipeline/load-pipeline.ts';
-import { createGpuSdModel, generateOnGpu, gpuPreflight, type GpuSdModel } from '../pipeline/gpu-backend.ts';
+import { createSdModel, type LoadedSdModel } from '../pipeline/sd-model.ts';
+import { devicePreflight } from '../pipeline/preflight.ts';
+import { generateImage } from '../pipeline/sd-pipeline.ts';
+import { backendHost } from '../gpu/runtime.ts';
 import { MODEL_REGISTRY } from '../pipeline/registry.ts';
 import type { StageTimings } from '../pipeline/engine.ts';
-import { generateRequestFrom, type ParamSet } from '../state/gen-params.ts';
-import { encodePng, writePngParams } from '../state/png-metadata.ts';
+import { generateRequestFrom, type ParamSet } from '../params/gen-params.ts';
+import { encodePng } from '../image/png.ts';
+import { writePngParams } from '../params/png-metadata.ts';
 import { saParamsToJson, type Notice } from '../sa/index.ts';
 import { paramSetFrom, type GenerateArgs } from './args.ts';
 import { fileFetch, isRemote, modelBase } from './file-fetch.ts';
@@ -33,12 +37,12 @@ export function modelLayout(model: string, id: string, tokenizer: string | undef
 }
 
 /** Reads the pipeline folder and creates every session on the CLI's device; prints each site's storage path. */
-export async function loadModelOnGpu(model: string, tokenizer: string | undefined, id: string, io: CliIo, f16Path?: F16Path): Promise<GpuSdModel> {
+export async function loadModelOnGpu(model: string, tokenizer: string | undefined, id: string, io: CliIo, f16Path?: F16Path): Promise<LoadedSdModel> {
   const { ctx, ort } = await openGpu(io);
   const t0 = performance.now();
-  const files = await loadSdPipeline(modelBase(model), { fetchImpl: fileFetch(), ...modelLayout(model, id, tokenizer), withVaeEncoder: false, preflight: gpuPreflight(ctx.device) });
+  const files = await loadSdPipeline(modelBase(model), { fetchImpl: fileFetch(), ...modelLayout(model, id, tokenizer), withVaeEncoder: false, preflight: devicePreflight(ctx.report) });
   const tRead = performance.now() - t0;
-  const m = await createGpuSdModel(ort, ctx.device, files, { id, kernels: { f16Path } });
+  const m = await createSdModel(backendHost(ort, ctx.device), files, { id, kernels: { f16Path } });
   io.log(`model: ${model} (${m.info.attentionStyle}, ${m.info.dtype}, ${m.info.sites.length} attn1 sites); files ${ms(tRead)}, sessions ${ms(performance.now() - t0 - tRead)}`);
   printSiteKernels(io, m.info.sites.map((s) => ({ ...s })), m.info.kernels);
   return m;
@@ -52,8 +56,8 @@ export function describeTimings(t: StageTimings): string {
 }
 
 /** One image for `set` as PNG bytes with the parameters embedded. */
-export async function renderPng(model: GpuSdModel, set: ParamSet, io: CliIo): Promise<{ png: Uint8Array; timings: StageTimings }> {
-  const r = await generateOnGpu(model, generateRequestFrom(set.gen, set.sa), {
+export async function renderPng(model: LoadedSdModel, set: ParamSet, io: CliIo): Promise<{ png: Uint8Array; timings: StageTimings }> {
+  const r = await generateImage(model, generateRequestFrom(set.gen, set.sa), {
     onProgress: (p) => p.stage === 'unet' && io.log(`  step ${p.step}/${p.total} at ${ms(p.elapsedMs)}`),
   });
   const png = writePngParams(await encodePng(r.image.data, r.image.width, r.image.height), set);

@@ -2,7 +2,7 @@
 // one device shared by onnxruntime-web and our kernels, and the adapter printed once.
 import { acquireGpu, type GpuContext } from '../gpu/device.ts';
 import { loadOrt, type Ort } from '../gpu/ort.ts';
-import { nodeGpu, ortWasmDir } from '../gpu/testing/node-gpu.ts';
+import { nodeGpu, ortWasmDir } from '../gpu/node-gpu.ts';
 import type { CliIo } from './io.ts';
 
 export class NoGpuAdapterError extends Error {

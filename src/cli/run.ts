@@ -13,7 +13,7 @@ export async function runCli(argv: readonly string[], io: CliIo = consoleIo): Pr
     const needsGpu = args.command !== 'unet-step' || !args.cpu;
     if (needsGpu) {
       const { NoGpuAdapterError, GPU_HELP } = await import('./gpu.ts');
-      const { nodeGpu } = await import('../gpu/testing/node-gpu.ts');
+      const { nodeGpu } = await import('../gpu/node-gpu.ts');
       await nodeGpu().catch((e: unknown) => {
         throw new NoGpuAdapterError(`Dawn (npm "webgpu") could not start: ${(e as Error).message}. ${GPU_HELP}`);
       });

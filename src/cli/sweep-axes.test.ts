@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SA_PARAMS } from '../sa/index.ts';
-import { DEFAULT_GEN_PARAMS, type ParamSet } from '../state/gen-params.ts';
+import { DEFAULT_GEN_PARAMS, type ParamSet } from '../params/gen-params.ts';
 import { CliUsageError, parseCliArgs } from './args.ts';
 import { parseAxis, sweepCells, sweepIndexHtml, withAxisValue } from './sweep-axes.ts';
 

@@ -3,8 +3,8 @@
 // sa.in.strength, sa.time_decay). Values are read by the parameter's kind and validated by the
 // same normalizers as URL presets, so clamped values come with notices. Pure.
 import { normalizeSaParams, SA_PARAM_SPECS, type Notice } from '../sa/index.ts';
-import { GEN_PARAM_SPECS, normalizeGenParams, type ParamSet } from '../state/gen-params.ts';
-import { parseQueryValue } from '../state/url-preset.ts';
+import { GEN_PARAM_SPECS, normalizeGenParams, type ParamSet } from '../params/gen-params.ts';
+import { parseQueryValue } from '../params/url-preset.ts';
 import { CliUsageError } from './args.ts';
 
 export interface SweepAxis {

@@ -10,15 +10,7 @@ import { DataType, decodeModel } from '../onnx/proto.ts';
 import { splitUnet, type SplitUnet } from '../onnx/surgery.ts';
 import { planGeneration, windowLabel, type SaParams, type SaWindow } from '../sa/index.ts';
 import { CliUsageError } from './args.ts';
-
-export type HostTensorType = 'float32' | 'float16' | 'int64' | 'int32';
-
-/** A tensor on the CPU in the model's declared type (float16 as raw bits). */
-export interface HostTensor {
-  type: HostTensorType;
-  data: Float32Array | Uint16Array | BigInt64Array | Int32Array;
-  dims: number[];
-}
+import type { HostTensor } from '../gpu/ort-tensors.ts';
 
 /** A file as a plain Uint8Array: a Node Buffer's `slice()` does not copy, which breaks aligned re-views. */
 export function readBytes(path: string): Uint8Array {

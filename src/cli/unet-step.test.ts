@@ -60,7 +60,7 @@ describe('unet-step --cpu on the torch fixture (16×16, opset 17)', () => {
   });
 
   it('a non-U-Net ONNX file and a bad input shape fail with a typed message and a non-zero exit', async () => {
-    const { selfCheckModel } = await import('../models/selfcheck-model.ts');
+    const { selfCheckModel } = await import('../gpu/selfcheck-model.ts');
     writeFileSync(join(tmp, 'linear.onnx'), selfCheckModel());
     let io = memoryIo();
     const args = flags('x.npy', ['--timestep', '1']);

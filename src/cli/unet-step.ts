@@ -29,9 +29,10 @@ export async function runUnetOnCpu(split: SplitUnet, inputs: UnetStepInputs, sit
 async function runOnGpu(split: SplitUnet, inputs: UnetStepInputs, sites: SiteReport[], io: CliIo, f16Path?: F16Path) {
   const { openGpu } = await import('./gpu.ts');
   const { ctx, ort } = await openGpu(io);
-  const { createRunner, runUnetOnGpu } = await import('./unet-step-gpu.ts');
+  const { runUnetOnGpu } = await import('./unet-step-gpu.ts');
+  const { createUnetRunner } = await import('../gpu/gpu-backend.ts');
   const t0 = performance.now();
-  const { runner, plan } = await createRunner(ort, ctx.device, split, { f16Path });
+  const { runner, plan } = await createUnetRunner(ort, ctx.device, split, { f16Path });
   io.log(`sessions: ${split.segments.length} segments in ${ms(performance.now() - t0)}; SA kernels per site:`);
   printSiteKernels(io, sites, plan);
   sites.forEach((s, i) => (s.storage = plan.variants[i]));

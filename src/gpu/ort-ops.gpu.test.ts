@@ -7,7 +7,7 @@ import { DataType } from '../onnx/proto.ts';
 import { CONTRIB_OPS_OK, CONTRIB_OPS_REFUSED } from '../pipeline/preflight.ts';
 import { seededValues } from './kernels/check.ts';
 import { createSession, loadOrt, runSession } from './ort.ts';
-import { ortWasmDir } from './testing/node-gpu.ts';
+import { ortWasmDir } from './node-gpu.ts';
 import { testGpuContext } from './testing/with-gpu-device.ts';
 
 interface OpGraph {

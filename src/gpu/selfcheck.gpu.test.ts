@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { withGpuDevice } from './testing/with-gpu-device.ts';
-import { ortWasmDir } from './testing/node-gpu.ts';
+import { ortWasmDir } from './node-gpu.ts';
 import { loadOrt } from './ort.ts';
 import { runSelfCheck, SELFCHECK_TOLERANCE } from './selfcheck.ts';
 import { Affine } from './kernels/affine.ts';

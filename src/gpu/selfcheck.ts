@@ -3,7 +3,7 @@
 import { Affine } from './kernels/affine.ts';
 import { readF32, storageBuffer, uploadBuffer } from './buffers.ts';
 import { createSession, runSession, tensorFromGpuBuffer, type Ort } from './ort.ts';
-import { SELFCHECK_COLS, SELFCHECK_ROWS, selfCheckModel, selfCheckReference } from '../models/selfcheck-model.ts';
+import { SELFCHECK_COLS, SELFCHECK_ROWS, selfCheckModel, selfCheckReference } from './selfcheck-model.ts';
 
 export interface SelfCheckResult {
   /** max |z − reference| after kernel → ORT → kernel */

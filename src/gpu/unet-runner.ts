@@ -11,6 +11,7 @@ import { variantDType, type StorageVariant } from './kernels/dtype.ts';
 import { projectionBias, projectionWeight } from '../onnx/sites.ts';
 import type { LoadedModel } from '../onnx/model-file.ts';
 import { siteTensorDType } from './kernel-check.ts';
+import { addSitePartTimes, type SitePartTimes, type StepTimings } from './sd-backend.ts';
 
 /** One attn1 site on the GPU: o = attention(n) with the site's own Q/K/V weights. */
 export interface SiteKernel {
@@ -24,31 +25,7 @@ export interface SiteKernel {
   destroy(): void;
 }
 
-/** GPU milliseconds of a site's parts (timestamp queries), when the device has them. */
-export interface SitePartTimes {
-  pool: number;
-  project: number;
-  attention: number;
-}
-
-/** `sum` + `add` part by part (a new total when `sum` is undefined); `sum` is updated in place. */
-export function addSitePartTimes(sum: SitePartTimes | undefined, add: SitePartTimes): SitePartTimes {
-  const total = sum ?? { pool: 0, project: 0, attention: 0 };
-  total.pool += add.pool;
-  total.project += add.project;
-  total.attention += add.attention;
-  return total;
-}
-
 export type SiteKernelFactory = (site: AttnSite) => SiteKernel;
-
-export interface StepTimings {
-  ortMs: number;
-  /** wall time of the sites up to queue.onSubmittedWorkDone() */
-  siteMs: number;
-  /** GPU time of the sites' parts, summed over sites (profile runs on a device with timestamp-query) */
-  siteParts?: SitePartTimes;
-}
 
 export interface UnetRunOptions {
   /** the site's grid for a token count N (from the latent size and the site's level) */

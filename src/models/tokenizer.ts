@@ -3,11 +3,10 @@
 // the text encoder's vocabulary size, then <|startoftext|> and <|endoftext|> as the last two ids
 // (CLIP's 49406 / 49407 when the vocabulary has 49408 entries). Written as the files of a
 // Hugging Face `tokenizer/` folder, including a tokenizer.json that tokenizers libraries load.
-import { clipTokenizerJson } from '../pipeline/tokenizer.ts';
+import { SD_MAX_LENGTH, clipTokenizerJson } from '../pipeline/tokenizer.ts';
 
 export const BOS_TOKEN = '<|startoftext|>';
 export const EOS_TOKEN = '<|endoftext|>';
-export const MODEL_MAX_LENGTH = 77;
 
 export interface ClipVocabulary {
   vocab: Map<string, number>;
@@ -74,7 +73,7 @@ export function tokenizerFiles(vocabSize: number, padToken = EOS_TOKEN): Map<str
     do_lower_case: true,
     eos_token: EOS_TOKEN,
     errors: 'replace',
-    model_max_length: MODEL_MAX_LENGTH,
+    model_max_length: SD_MAX_LENGTH,
     pad_token: padToken,
     tokenizer_class: 'CLIPTokenizer',
     unk_token: EOS_TOKEN,

@@ -2,7 +2,7 @@
 // onnxruntime-node CPU EP reference: same inputs, outputs equal to 1e-4.
 import { describe, expect, it } from 'vitest';
 import { withGpuDevice } from '../gpu/testing/with-gpu-device.ts';
-import { ortWasmDir } from '../gpu/testing/node-gpu.ts';
+import { ortWasmDir } from '../gpu/node-gpu.ts';
 import { createSession, loadOrt, runSession } from '../gpu/ort.ts';
 import { PIPELINE_CONFIGS } from './configs.ts';
 import { readModel, writeModel } from '../onnx/model-file.ts';

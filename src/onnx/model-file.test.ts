@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { externalize, externalRef, readModel, writeModel, ModelFormatError } from './model-file.ts';
-import { selfCheckModel, selfCheckWeights } from '../models/selfcheck-model.ts';
+import { selfCheckModel, selfCheckWeights } from '../gpu/selfcheck-model.ts';
 import { buildVaeDecoder } from '../models/vae.ts';
 import { PIPELINE_CONFIGS } from '../models/configs.ts';
 import { Rng } from '../models/rng.ts';

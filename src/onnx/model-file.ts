@@ -122,6 +122,18 @@ export function readModel(bytes: Uint8Array, externalData: ExternalBlob[] = [], 
   return { model, initializers, initializerBytes };
 }
 
+/** One loaded ONNX file of a pipeline: its bytes, external weights and decoded graph (decoded once). */
+export interface OnnxFile {
+  path: string;
+  bytes: Uint8Array;
+  /** External data files the model refers to, keyed by their `location` (as ORT's externalData wants). */
+  externalData: { path: string; data: Uint8Array }[];
+  /** the decoded graph (initializer data are views of `bytes`): decoded once, on loading */
+  model: ModelProto;
+  /** the graph's declared inputs and outputs */
+  io: GraphIo;
+}
+
 /** A declared graph input or output: element type and dims (undefined where symbolic or missing). */
 export interface GraphValue {
   name: string;

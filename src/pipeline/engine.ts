@@ -1,13 +1,14 @@
 // The engine interface the UI talks to (web-llm style): load / generate / interrupt / unload.
 // Implemented by the real SD engine inside a Web Worker, by a proxy on the main thread, and by
 // fakes in unit tests. Everything crossing it is plain data (structured-clone safe).
-import type { SaParams } from '../sa/params.ts';
-import type { SchedulerName } from './registry.ts';
+import type { ImageRgba } from '../image/rgba.ts';
+import type { GenerateRequest } from '../params/request.ts';
+import type { ModelDefaults } from '../params/model-defaults.ts';
 import type { KernelCheck } from '../gpu/kernel-check.ts';
+import type { AdapterReport } from '../gpu/device.ts';
+import type { SelfCheckResult } from '../gpu/selfcheck.ts';
 import type { StorageVariant } from '../gpu/kernels/dtype.ts';
 import type { PipelineLayout } from './load-pipeline.ts';
-
-export type { SchedulerName };
 
 export interface ModelSource {
   /** registry id, or 'custom' */
@@ -51,40 +52,11 @@ export interface ModelInfo {
   latentChannels: number;
   vaeScale: number;
   hasVaeEncoder: boolean;
-  defaults: { width: number; height: number; steps: number; guidance: number; scheduler: SchedulerName };
+  defaults: ModelDefaults;
   /** the U-Net was exported for this image size only */
   fixedSize?: { width: number; height: number };
   /** LCM: guidance is fed as the U-Net's timestep_cond embedding (no CFG batch) */
   guidanceEmbedding?: boolean;
-}
-
-export interface ImageRgba {
-  width: number;
-  height: number;
-  /** RGBA, 8 bits per channel, row-major */
-  data: Uint8ClampedArray;
-}
-
-export interface HiresPass {
-  scale: number;
-  denoise: number;
-  steps: number;
-  sa: SaParams;
-}
-
-export interface GenerateRequest {
-  prompt: string;
-  negativePrompt: string;
-  seed: number;
-  steps: number;
-  guidance: number;
-  width: number;
-  height: number;
-  scheduler: SchedulerName;
-  sa: SaParams;
-  /** img2img: start from this image, `strength` of the schedule is run */
-  init?: { image: ImageRgba; strength: number };
-  hires?: HiresPass;
 }
 
 export type Stage = 'load' | 'text' | 'unet' | 'sa' | 'vae' | 'hires';
@@ -112,6 +84,8 @@ export interface StageTimings {
   saPool: number;
   saProject: number;
   saAttention: number;
+  /** the SA sites' wall time up to queue.onSubmittedWorkDone(), whatever the method */
+  saWall: number;
   vae: number;
   total: number;
   /** 'timestamp-query' or 'submitted-work-done' */
@@ -144,6 +118,19 @@ export interface EngineMemory {
   deviceCount: number;
 }
 
+/** The ORT↔kernel self-check on the engine's device, as the GPU panel shows it. */
+export interface SelfCheckView extends SelfCheckResult {
+  elapsedMs: number;
+}
+
+/** What the engine's probe found: its device's adapter and the self-check on that device. */
+export type GpuStatus =
+  | { kind: 'idle' }
+  | { kind: 'checking' }
+  | { kind: 'ready'; adapter: AdapterReport; selfCheck: SelfCheckView }
+  | { kind: 'unavailable'; message: string }
+  | { kind: 'error'; adapter?: AdapterReport; message: string };
+
 /**
  * One request at a time: a generate() or load() while another runs rejects with EngineBusyError
  * (nothing interleaves on the device); after a device loss the next call waits for recovery.
@@ -154,6 +141,13 @@ export interface Engine {
   /** Stops the generation in flight (it rejects with GenerationInterrupted); the engine stays usable. */
   interrupt(): void;
   unload(): Promise<void>;
+  /**
+   * Acquires the engine's GPU device (if it has none yet) and runs the ORT↔kernel self-check on it;
+   * never throws (what went wrong is in the status). Waits for a request in flight.
+   */
+  probe(): Promise<GpuStatus>;
+  /** Listens for the device's uncaptured WebGPU errors (validation, out of memory, internal). */
+  onDeviceError?(listener: (message: string) => void): void;
   /** Diagnostics (real engine only): GPU memory in use on the device. */
   memory?(): Promise<EngineMemory>;
   /** Test hook (real engine only): destroys the GPU device as a driver reset would. */

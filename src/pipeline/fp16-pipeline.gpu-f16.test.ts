@@ -9,14 +9,16 @@ import { maxAbsDiff } from '../gpu/kernels/check.ts';
 import { buildPipeline } from '../models/pipeline.ts';
 import { DEFAULT_SA_PARAMS, type SaParams } from '../sa/index.ts';
 import { loadOrt, type Ort } from '../gpu/ort.ts';
-import { ortWasmDir } from '../gpu/testing/node-gpu.ts';
+import { ortWasmDir } from '../gpu/node-gpu.ts';
 import { testGpuContext } from '../gpu/testing/with-gpu-device.ts';
 import { loadSdPipeline, type SdPipelineFiles } from './load-pipeline.ts';
-import { createGpuSdModel, type GpuSdModel } from './gpu-backend.ts';
+import { createSdModel, type LoadedSdModel } from './sd-model.ts';
+import { backendHost } from '../gpu/runtime.ts';
 import { generateImage } from './sd-pipeline.ts';
 import { createCpuSdModel } from './testing/cpu-backend.ts';
 import { memoryFetch } from './testing/memory-fetch.ts';
-import type { GenerateRequest, GenerateResult } from './engine.ts';
+import type { GenerateResult } from './engine.ts';
+import type { GenerateRequest } from '../params/request.ts';
 import type { KernelPlanOptions } from '../gpu/kernel-check.ts';
 
 const OFF: SaParams = { ...DEFAULT_SA_PARAMS, enabled: false };
@@ -44,8 +46,8 @@ let ort: Ort;
 let device: GPUDevice;
 const ref: Partial<Record<'off' | 'on', GenerateResult>> = {};
 
-async function gpuModel(f: SdPipelineFiles, kernels?: KernelPlanOptions): Promise<GpuSdModel> {
-  return createGpuSdModel(ort, device, f, { id: 'tiny', kernels });
+async function gpuModel(f: SdPipelineFiles, kernels?: KernelPlanOptions): Promise<LoadedSdModel> {
+  return createSdModel(backendHost(ort, device), f, { id: 'tiny', kernels });
 }
 
 function expectNearReference(got: GenerateResult, r: GenerateResult): void {
@@ -66,7 +68,7 @@ beforeAll(async () => {
 
 describe('fp16 body behind fp32 edges (the public web exports\' form), native-f16 SA sites', () => {
   let f16e: SdPipelineFiles;
-  let model: GpuSdModel;
+  let model: LoadedSdModel;
   let nativeOn: GenerateResult;
   beforeAll(async () => {
     f16e = await files('float16', 'float32');

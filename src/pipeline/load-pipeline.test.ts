@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import { create, DataType, StringStringEntryProtoSchema, TensorProto_DataLocation, TensorProtoSchema } from '../onnx/proto.ts';
 import { GraphBuilder } from '../onnx/builder.ts';
-import { selfCheckModel } from '../models/selfcheck-model.ts';
+import { selfCheckModel } from '../gpu/selfcheck-model.ts';
 import { loadSdPipeline, externalDataLocations } from './load-pipeline.ts';
 import { memoryModelCache, ModelLoadError, type FileProgress } from './model-source.ts';
 

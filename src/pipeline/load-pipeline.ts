@@ -4,19 +4,8 @@
 // WebNN exports). Each ONNX file is decoded once; `preflight` sees its graph before its external
 // weights are fetched, so an unusable model is refused before the big download.
 import { decodeModel, type ModelProto } from '../onnx/proto.ts';
-import { externalLocations, graphIo, type GraphIo } from '../onnx/model-file.ts';
+import { externalLocations, graphIo, type GraphIo, type OnnxFile } from '../onnx/model-file.ts';
 import { checkOnnxBytes, fetchModelFile, ModelLoadError, parseJsonFile, type FetchOptions } from './model-source.ts';
-
-export interface OnnxFile {
-  path: string;
-  bytes: Uint8Array;
-  /** External data files the model refers to, keyed by their `location` (as ORT's externalData wants). */
-  externalData: { path: string; data: Uint8Array }[];
-  /** the decoded graph (initializer data are views of `bytes`): decoded once, on loading */
-  model: ModelProto;
-  /** the graph's declared inputs and outputs */
-  io: GraphIo;
-}
 
 export interface TokenizerFiles {
   /** tokenizer.json when present (preferred) */

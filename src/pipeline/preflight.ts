@@ -3,6 +3,7 @@
 // onnxruntime-web's WebGPU backend cannot run or what our graph surgery does not know. Op facts are
 // measured on onnxruntime-web 1.30.0 by src/gpu/ort-ops.gpu.test.ts (which fails if one changes).
 import type { ModelProto } from '../onnx/proto.ts';
+import { usesFloat16 } from '../onnx/model-file.ts';
 import { findAttnSites } from '../onnx/sites.ts';
 import type { DecodedOnnx, PipelineRole } from './load-pipeline.ts';
 import { ModelLoadError } from './model-source.ts';
@@ -63,4 +64,17 @@ export function preflightModel(role: PipelineRole, file: DecodedOnnx): void {
   if (role !== 'unet') return;
   findAttnSites(file.model); // UnetStructureError: not a U-Net our surgery knows
   unetContract(file.io, file.path);
+}
+
+/**
+ * The loader's preflight for a device: preflightModel's op and structure checks, and fp16 graphs
+ * refused up front where the device has no shader-f16.
+ */
+export function devicePreflight(caps: { shaderF16: boolean }): (role: PipelineRole, file: DecodedOnnx) => void {
+  return (role, file) => {
+    preflightModel(role, file);
+    if (!caps.shaderF16 && usesFloat16(file.model, file.io)) {
+      throw new ModelLoadError('unsupported', `${file.path} computes in float16 and needs WebGPU's shader-f16 feature, which this adapter does not offer.`);
+    }
+  };
 }

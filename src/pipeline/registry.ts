@@ -1,10 +1,8 @@
 // Known Stable Diffusion pipelines in ONNX for the browser, with what each needs. Sizes are the
 // approximate download sizes listed publicly (not measured here: no machine of ours can fetch them).
 
-import type { SchedulerName } from './schedulers/types.ts';
 import type { PipelineLayout } from './load-pipeline.ts';
-
-export type { SchedulerName };
+import { EMBEDDED_DEFAULTS, EMBEDDED_MODEL_ID, type ModelDefaults } from '../params/model-defaults.ts';
 
 export interface ModelNeeds {
   /** fp16 weights: the adapter must offer shader-f16 */
@@ -37,7 +35,7 @@ export interface ModelEntry {
   form?: ModelForm;
   approxDownloadMB: number;
   needs: ModelNeeds;
-  defaults: { scheduler: SchedulerName; steps: number; guidance: number; width: number; height: number };
+  defaults: ModelDefaults;
   /** 1 step, no CFG, timestep 999 */
   turbo?: boolean;
   /** a file in the model folder listing the words the model knows (the UI's prompt helper) */
@@ -48,16 +46,14 @@ export interface ModelEntry {
 const HF = 'https://huggingface.co';
 const CLIP_TOKENIZER = `${HF}/Xenova/clip-vit-base-patch16/resolve/main`;
 
-export const EMBEDDED_MODEL_ID = 'toy';
-
 export const MODEL_REGISTRY: readonly ModelEntry[] = [
   {
-    id: 'toy',
+    id: EMBEDDED_MODEL_ID,
     label: 'Embedded toy (trained here on synthetic shapes)',
     base: 'models/toy',
     approxDownloadMB: 5,
     needs: { shaderF16: false },
-    defaults: { scheduler: 'dpmpp-2m-karras', steps: 10, guidance: 3, width: 128, height: 128 },
+    defaults: EMBEDDED_DEFAULTS,
     vocabularyFile: 'slothful_toy.json',
     notes: 'A tiny latent diffusion model trained on one CPU core (scripts/toy-model): it draws a circle, square or triangle in one of 6 colours on a white, black or gray background, at 128×128. The prompt helper lists the words it knows.',
   },
@@ -125,9 +121,6 @@ export const MODEL_REGISTRY: readonly ModelEntry[] = [
 export function registryDefaults(id: string): ModelEntry['defaults'] | undefined {
   return MODEL_REGISTRY.find((m) => m.id === id)?.defaults;
 }
-
-/** The embedded model's defaults: what the app's form and the toy model's check start from. */
-export const EMBEDDED_DEFAULTS = registryDefaults(EMBEDDED_MODEL_ID)!;
 
 export interface AdapterCaps {
   shaderF16: boolean;

@@ -8,15 +8,18 @@ import { maxAbsDiff } from '../gpu/kernels/check.ts';
 import { buildReplica, replicaReference, REPLICA_IDS, type ReplicaId } from '../models/replicas.ts';
 import { DEFAULT_SA_PARAMS, type SaParams } from '../sa/index.ts';
 import { loadOrt, type Ort } from '../gpu/ort.ts';
-import { ortWasmDir } from '../gpu/testing/node-gpu.ts';
+import { ortWasmDir } from '../gpu/node-gpu.ts';
 import { testGpuContext } from '../gpu/testing/with-gpu-device.ts';
 import { loadSdPipeline, type SdPipelineFiles } from './load-pipeline.ts';
-import { createGpuSdModel, gpuPreflight, type GpuSdModel } from './gpu-backend.ts';
+import { createSdModel, type LoadedSdModel } from './sd-model.ts';
+import { devicePreflight } from './preflight.ts';
+import { backendHost } from '../gpu/runtime.ts';
 import { generateImage } from './sd-pipeline.ts';
 import { createCpuSdModel } from './testing/cpu-backend.ts';
 import { memoryFetch } from './testing/memory-fetch.ts';
 import { MODEL_REGISTRY, type ModelEntry } from './registry.ts';
-import type { GenerateRequest, GenerateResult } from './engine.ts';
+import type { GenerateResult } from './engine.ts';
+import type { GenerateRequest } from '../params/request.ts';
 
 const OFF: SaParams = { ...DEFAULT_SA_PARAMS, enabled: false };
 const STRONG: SaParams = { ...DEFAULT_SA_PARAMS, time_decay: 0, in: { ...DEFAULT_SA_PARAMS.in, strength: 9 }, out: { ...DEFAULT_SA_PARAMS.out, strength: 6, mode: '2D_MAX', k_blend: 0.5, v_blend: 0.5 } };
@@ -53,14 +56,14 @@ describe.each(REPLICA_IDS.map((id) => [id]))('replica of %s', (id: ReplicaId) =>
     guidance: entry.defaults.guidance, scheduler: entry.defaults.scheduler,
   };
   let files: SdPipelineFiles;
-  let model: GpuSdModel;
+  let model: LoadedSdModel;
   let off: GenerateResult;
 
   beforeAll(async () => {
     const repos: [string, Map<string, Uint8Array>][] = [[entry.base, replica.files]];
     if (replica.tokenizer) repos.push([`${HF}/${replica.tokenizer.repo}/resolve/main`, replica.tokenizer.files]);
-    files = await loadSdPipeline(entry.base, { fetchImpl: reposFetch(repos), layout: entry.layout, tokenizerBase: entry.tokenizerBase, preflight: gpuPreflight(device) });
-    model = await createGpuSdModel(ort, device, files, { id });
+    files = await loadSdPipeline(entry.base, { fetchImpl: reposFetch(repos), layout: entry.layout, tokenizerBase: entry.tokenizerBase, preflight: devicePreflight({ shaderF16: device.features.has('shader-f16') }) });
+    model = await createSdModel(backendHost(ort, device), files, { id });
   });
   afterAll(async () => model?.release());
 

@@ -6,11 +6,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildPipeline } from '../models/pipeline.ts';
 import { DEFAULT_SA_PARAMS } from '../sa/index.ts';
-import { nodeGpu, ortWasmDir } from '../gpu/testing/node-gpu.ts';
+import { nodeGpu, ortWasmDir } from '../gpu/node-gpu.ts';
+import { webGpuRuntime } from '../gpu/runtime.ts';
 import { memoryFetch } from './testing/memory-fetch.ts';
 import { memoryModelCache } from './model-source.ts';
 import { SdEngine } from './sd-engine.ts';
-import { DeviceLostError, type EngineMemory, type GenerateRequest, type GenerateResult } from './engine.ts';
+import { DeviceLostError, type EngineMemory, type GenerateResult } from './engine.ts';
+import type { GenerateRequest } from '../params/request.ts';
 
 const BASE = 'mem://tiny';
 const N = 2;
@@ -28,7 +30,7 @@ let afterFirst: EngineMemory;
 beforeAll(async () => {
   const files = memoryFetch(buildPipeline('tiny', { attention: 'torch2', dtype: 'float32', seed: 1 }), BASE);
   const fetchImpl = ((url: RequestInfo | URL) => (fetches++, files(url))) as typeof fetch;
-  engine = new SdEngine({ ortWasmPaths: ortWasmDir(), gpu: await nodeGpu(), cache: memoryModelCache(), fetchImpl });
+  engine = new SdEngine({ gpu: webGpuRuntime({ ortWasmPaths: ortWasmDir(), gpu: await nodeGpu() }), cache: memoryModelCache(), fetchImpl });
   await engine.load({ id: 'tiny', base: BASE });
 });
 
@@ -38,7 +40,14 @@ function finiteImage(r: GenerateResult): void {
   expect(Math.max(...r.image.data) - Math.min(...r.image.data)).toBeGreaterThan(0);
 }
 
-describe('SdEngine (tiny on Dawn): device loss, GPU memory, kernel timing', () => {
+describe('SdEngine (tiny on Dawn): probe, device loss, GPU memory, kernel timing', () => {
+  it('probe: the ORT↔kernel self-check passes on the device the model was loaded on (no second device)', async () => {
+    const status = await engine.probe();
+    expect(status.kind, JSON.stringify(status)).toBe('ready');
+    if (status.kind === 'ready') expect(status.selfCheck.ok).toBe(true);
+    expect((await engine.memory()).deviceCount).toBe(1);
+  });
+
   it('a device lost mid-generation rejects it with DeviceLostError; the next generation works on a new device without downloading', async () => {
     const downloads = fetches;
     expect((await engine.memory()).deviceCount).toBe(1);
@@ -70,7 +79,7 @@ describe('SdEngine (tiny on Dawn): device loss, GPU memory, kernel timing', () =
 
   it('SA timing: pool / projections / attention from timestamp queries, each ≥ 0 and finite, summing to at most the sites\' wall time', () => {
     const t = first.timings;
-    const wall = engine.lastSiteTimes.wallMs;
+    const wall = t.saWall;
     expect(wall).toBeGreaterThan(0);
     if (t.method === 'timestamp-query') {
       const parts = [t.saPool, t.saProject, t.saAttention];

@@ -1,11 +1,13 @@
 // The real Engine: loads a diffusers-ONNX pipeline onto one GPUDevice shared by onnxruntime-web and
 // our kernels, and generates one image at a time. Runs inside the engine Web Worker (or in Node).
+// Its device comes from the GpuRuntime it is given (src/gpu/runtime.ts); the GPU panel's probe and
+// self-check run on that same device.
 // A lost device (driver reset, or loseDevice() in tests) fails the request in flight with
 // DeviceLostError; the engine then acquires a new device and re-creates the model's sessions from
 // the model cache (onnxruntime-web's native WebGPU EP keys its contexts by GPUDevice, so new
 // sessions on a new device work in the same JS context: see lostDevice()).
-import { acquireGpu, type GpuContext } from '../gpu/device.ts';
-import { loadOrt, type Ort } from '../gpu/ort.ts';
+import { WebGPUUnavailableError, type GpuContext } from '../gpu/device.ts';
+import type { GpuRuntime } from '../gpu/runtime.ts';
 import type { GpuMemoryStats } from '../gpu/memory.ts';
 import type { KernelPlanOptions } from '../gpu/kernel-check.ts';
 import {
@@ -16,21 +18,22 @@ import {
   type CallOptions,
   type Engine,
   type EngineMemory,
-  type GenerateRequest,
   type GenerateResult,
+  type GpuStatus,
   type ModelInfo,
   type ModelSource,
 } from './engine.ts';
+import type { GenerateRequest } from '../params/request.ts';
 import { detectLayout, loadSdPipeline } from './load-pipeline.ts';
 import { appModelCache, localFilesFetch, type ModelCache } from './model-source.ts';
-import { createGpuSdModel, generateOnGpu, gpuPreflight, type GpuSdModel, type SiteTimeTotals } from './gpu-backend.ts';
+import { createSdModel, type LoadedSdModel } from './sd-model.ts';
+import { devicePreflight } from './preflight.ts';
+import { generateImage } from './sd-pipeline.ts';
 import { registryDefaults } from './registry.ts';
 
 export interface SdEngineOptions {
-  /** where onnxruntime-web's wasm runtime is served */
-  ortWasmPaths: string;
-  /** GPU to use (default navigator.gpu) */
-  gpu?: GPU;
+  /** where the device, ORT and the models' GPU backends come from (webGpuRuntime) */
+  gpu: GpuRuntime;
   /** where downloaded files are kept (default Cache Storage; null: none) */
   cache?: ModelCache | null;
   /** fetch for model files (default global fetch) */
@@ -43,8 +46,9 @@ export interface SdEngineOptions {
 
 export class SdEngine implements Engine {
   private ctx?: GpuContext;
-  private ort?: Ort;
-  private pipeline?: GpuSdModel;
+  /** the device being acquired (two callers at once get the same one) */
+  private acquiring?: Promise<GpuContext>;
+  private pipeline?: LoadedSdModel;
   /** what is loaded, to rebuild it on a new device after a loss */
   private loaded?: ModelSource;
   private cache?: ModelCache;
@@ -54,19 +58,33 @@ export class SdEngine implements Engine {
   private recovery?: Promise<void>;
   /** the request's work on the device, which may outlive its caller after a loss */
   private inflight?: Promise<unknown>;
-  /** SA site time of the last generation (tests compare its parts with the wall total) */
-  lastSiteTimes: SiteTimeTotals = { wallMs: 0 };
+  /** the probe's self-check on the device; requests wait for it (ORT runs one thing at a time) */
+  private probing?: Promise<unknown>;
+  private readonly errorListeners: ((message: string) => void)[] = [];
 
   constructor(private readonly opts: SdEngineOptions) {}
 
-  private async device(): Promise<{ ctx: GpuContext; ort: Ort }> {
-    this.ort ??= await loadOrt(this.opts.ortWasmPaths);
-    if (!this.ctx) {
-      const ctx: GpuContext = await acquireGpu(this.opts.gpu, { onLost: () => this.lostDevice(ctx) });
+  /** The engine's device: acquired once, and again after a loss. */
+  private async device(): Promise<GpuContext> {
+    if (this.ctx) return this.ctx;
+    this.acquiring ??= (async () => {
+      const ctx: GpuContext = await this.opts.gpu.acquire({ onLost: () => this.lostDevice(ctx), onError: (e) => this.deviceError(e) });
       this.ctx = ctx;
       this.deviceCount++;
-    }
-    return { ctx: this.ctx, ort: this.ort };
+      return ctx;
+    })().finally(() => (this.acquiring = undefined));
+    return this.acquiring;
+  }
+
+  /** An uncaptured WebGPU error on the device: logged and passed to the listeners (the GPU panel). */
+  private deviceError(e: GPUError): void {
+    const message = `${e.constructor?.name ?? 'GPUError'}: ${e.message}`;
+    console.error(`WebGPU: ${message}`);
+    for (const l of this.errorListeners) l(message);
+  }
+
+  onDeviceError(listener: (message: string) => void): void {
+    this.errorListeners.push(listener);
   }
 
   private async modelCache(): Promise<ModelCache | undefined> {
@@ -105,8 +123,8 @@ export class SdEngine implements Engine {
    * Reads `source`'s files (from the model cache when there) and creates every session on the
    * current device: the one way a model gets onto the GPU, for `load` and after a device loss.
    */
-  private async build(source: ModelSource, opts: CallOptions = {}): Promise<GpuSdModel> {
-    const { ctx, ort } = await this.device();
+  private async build(source: ModelSource, opts: CallOptions = {}): Promise<LoadedSdModel> {
+    const ctx = await this.device();
     const t0 = performance.now();
     const local = source.files;
     const files = await loadSdPipeline(source.base, {
@@ -117,11 +135,13 @@ export class SdEngine implements Engine {
       tokenizerBase: source.tokenizerBase,
       layout: source.layout ?? (local && detectLayout(local.map((f) => f.path))),
       // refuse what cannot run before its weights (or the next files) are downloaded
-      preflight: gpuPreflight(ctx.device),
+      preflight: devicePreflight(ctx.report),
       onProgress: (f) => opts.onProgress?.({ stage: 'load', step: 0, total: 0, elapsedMs: performance.now() - t0, file: f.file, loaded: f.loaded, bytes: f.total }),
     });
     if (opts.signal?.aborted) throw new GenerationInterrupted();
-    const next = await this.onDevice(ctx, createGpuSdModel(ort, ctx.device, files, { id: source.id, onProgress: opts.onProgress, profile: this.opts.profile ?? true, kernels: this.opts.kernels }));
+    await this.probing;
+    const model = createSdModel(this.opts.gpu.host(ctx), files, { id: source.id, onProgress: opts.onProgress, profile: this.opts.profile ?? true, kernels: this.opts.kernels });
+    const next = await this.onDevice(ctx, model);
     const defaults = registryDefaults(source.id);
     if (defaults) next.info.defaults = { ...defaults };
     return next;
@@ -154,6 +174,7 @@ export class SdEngine implements Engine {
   private exclusive<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     return this.gate.run(async (signal) => {
       await this.recovery;
+      await this.probing;
       return fn(signal);
     });
   }
@@ -178,9 +199,7 @@ export class SdEngine implements Engine {
       const onAbort = () => this.gate.interrupt();
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        const r = await this.onDevice(ctx, generateOnGpu(p, req, { signal, onProgress: opts.onProgress }));
-        this.lastSiteTimes = structuredClone(p.siteTimes);
-        return r;
+        return await this.onDevice(ctx, generateImage(p, req, { signal, onProgress: opts.onProgress }));
       } finally {
         opts.signal?.removeEventListener('abort', onAbort);
       }
@@ -197,6 +216,31 @@ export class SdEngine implements Engine {
       if (this.pipeline) await this.pipeline.release();
       this.pipeline = undefined;
     });
+  }
+
+  probe(): Promise<GpuStatus> {
+    const run = (async () => {
+      await this.recovery;
+      await this.inflight; // the self-check's ORT session must not run beside a request's
+      return this.selfCheck();
+    })();
+    this.probing = run;
+    return run;
+  }
+
+  private async selfCheck(): Promise<GpuStatus> {
+    let ctx: GpuContext | undefined;
+    try {
+      ctx = await this.device();
+      const t0 = performance.now();
+      const r = await this.opts.gpu.selfCheck(ctx);
+      const elapsedMs = performance.now() - t0;
+      if (!r.ok) return { kind: 'error', adapter: ctx.report, message: `Self-check mismatch: max error ${r.maxAbsError}` };
+      return { kind: 'ready', adapter: ctx.report, selfCheck: { ...r, elapsedMs } };
+    } catch (e) {
+      if (e instanceof WebGPUUnavailableError) return { kind: 'unavailable', message: e.message };
+      return { kind: 'error', adapter: ctx?.report, message: (e as Error).message ?? String(e) };
+    }
   }
 
   /** Live GPU buffers and bytes on the device, ORT's included (zero before the first load). */

@@ -4,14 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPipeline } from '../models/pipeline.ts';
 import { DEFAULT_SA_PARAMS, type SaParams } from '../sa/index.ts';
 import { loadOrt } from '../gpu/ort.ts';
-import { ortWasmDir } from '../gpu/testing/node-gpu.ts';
+import { ortWasmDir } from '../gpu/node-gpu.ts';
 import { testGpuContext } from '../gpu/testing/with-gpu-device.ts';
 import { loadSdPipeline, type SdPipelineFiles } from './load-pipeline.ts';
-import { createGpuSdModel, type GpuSdModel } from './gpu-backend.ts';
+import { createSdModel, type LoadedSdModel } from './sd-model.ts';
+import { backendHost } from '../gpu/runtime.ts';
 import { generateImage } from './sd-pipeline.ts';
 import { createCpuSdModel } from './testing/cpu-backend.ts';
 import { memoryFetch } from './testing/memory-fetch.ts';
-import { GenerationInterrupted, type GenerateRequest } from './engine.ts';
+import { GenerationInterrupted } from './engine.ts';
+import type { GenerateRequest } from '../params/request.ts';
 import { ModelLoadError } from './model-source.ts';
 
 const BASE = 'mem://tiny';
@@ -26,14 +28,14 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 let files: SdPipelineFiles;
-let gpu: GpuSdModel;
+let gpu: LoadedSdModel;
 
 beforeAll(async () => {
   const mem = buildPipeline('tiny', { attention: 'torch2', dtype: 'float32', seed: 1 });
   files = await loadSdPipeline(BASE, { fetchImpl: memoryFetch(mem, BASE) });
   const ort = await loadOrt(ortWasmDir());
   const { device } = await testGpuContext();
-  gpu = await createGpuSdModel(ort, device, files, { id: 'tiny' });
+  gpu = await createSdModel(backendHost(ort, device), files, { id: 'tiny' });
 });
 
 afterAll(async () => {
@@ -46,7 +48,7 @@ describe('fp16 models on an adapter without shader-f16 (SwiftShader)', () => {
     expect(device.features.has('shader-f16')).toBe(false); // the fp16 runs are in *.gpu-f16.test.ts (lavapipe)
     const base = 'mem://tiny16';
     const f16 = await loadSdPipeline(base, { fetchImpl: memoryFetch(buildPipeline('tiny', { attention: 'torch2', dtype: 'float16', ioDtype: 'float32', seed: 1 }), base) });
-    const err = await createGpuSdModel(await loadOrt(ortWasmDir()), device, f16, { id: 'tiny16' }).catch((e: unknown) => e);
+    const err = await createSdModel(backendHost(await loadOrt(ortWasmDir()), device), f16, { id: 'tiny16' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelLoadError);
     expect((err as ModelLoadError).kind).toBe('unsupported');
     expect((err as Error).message).toMatch(/float16 \(text_encoder\/model\.onnx, unet\/model\.onnx, vae_decoder\/model\.onnx.*shader-f16/);

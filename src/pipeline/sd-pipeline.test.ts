@@ -7,8 +7,8 @@ import { loadSdPipeline } from './load-pipeline.ts';
 import { generateImage, type SdModel } from './sd-pipeline.ts';
 import { createCpuSdModel } from './testing/cpu-backend.ts';
 import { memoryFetch } from './testing/memory-fetch.ts';
-import { SCHEDULER_NAMES } from './schedulers/index.ts';
-import type { GenerateRequest, ImageRgba } from './engine.ts';
+import { SCHEDULER_NAMES, type GenerateRequest } from '../params/request.ts';
+import type { ImageRgba } from '../image/rgba.ts';
 
 const REQ: GenerateRequest = { prompt: 'a blue square', negativePrompt: 'blurry', seed: 5, steps: 2, guidance: 7.5, width: 128, height: 128, scheduler: 'euler', sa: DEFAULT_SA_PARAMS };
 

@@ -1,47 +1,18 @@
 // The generation loop: prompt → CLIP ids → text encoder → U-Net steps (CFG as batch 2) with a
 // diffusers-compatible scheduler → VAE decoder → RGBA; img2img starts from VAE-encoder latents; a
-// second pass upscales latents and runs img2img again. Where the models run is an SdBackend: the
-// GPU one (gpu-backend.ts: ORT WebGPU segments + our SA kernels) or a CPU reference in tests.
-import { planGeneration, type SaParams, type SaSite, type SaWindow } from '../sa/index.ts';
+// second pass upscales latents and runs img2img again. Where the models run is an SdBackend
+// (src/gpu/sd-backend.ts): the GPU one or a CPU reference in tests. This loop's clock is the one
+// owner of a generation's StageTimings.
+import { planGeneration, type SaParams } from '../sa/index.ts';
+import { addSitePartTimes, type SdBackend, type SitePartTimes, type TextContext, type UnetOutput } from '../gpu/sd-backend.ts';
 import { createScheduler, type SchedulerConfig } from './schedulers/index.ts';
 import { TorchGenerator } from './random.ts';
-import type { PromptTokenizer } from './tokenizer.ts';
-import { chwFromImage, imageFromChw, resizeImage, resizeLatents } from './tensor-io.ts';
-import { GenerationInterrupted, type GenerateRequest, type GenerateResult, type Progress, type StageTimings } from './engine.ts';
-import type { SchedulerName } from './registry.ts';
+import { SD_MAX_LENGTH, type PromptTokenizer } from './tokenizer.ts';
+import { chwFromImage, imageFromChw } from './tensor-io.ts';
+import { resizePlanar, resizeRgba } from '../image/resize.ts';
+import { hiresSize, type GenerateRequest, type SchedulerName } from '../params/request.ts';
+import { GenerationInterrupted, type GenerateResult, type Progress, type StageTimings } from './engine.ts';
 import { guidanceScaleEmbedding, type UnetContract } from './unet-contract.ts';
-
-export interface TextContext {
-  dispose(): void;
-}
-
-export interface UnetCall {
-  /** [B, 4, h, w] model input (already scaled by the scheduler) */
-  sample: Float32Array;
-  B: number;
-  h: number;
-  w: number;
-  timestep: number;
-  /** LCM's guidance-scale embedding [B, dim] (fed as `timestep_cond`), when the U-Net takes one */
-  timestepCond?: Float32Array;
-  context: TextContext;
-  windowOf: (site: { index: number; level: number }) => SaWindow;
-  signal?: AbortSignal;
-}
-
-/** Where the networks run. Every method returns CPU float32 data (latents are small). */
-export interface SdBackend {
-  readonly sites: readonly (SaSite & { index: number })[];
-  readonly hasVaeEncoder: boolean;
-  encodeText(ids: Int32Array, batch: number): Promise<TextContext>;
-  unet(call: UnetCall): Promise<{ eps: Float32Array; ortMs: number; siteMs: number }>;
-  /** latents [1, 4, h, w] (already divided by the scaling factor) → image [1, 3, 8h, 8w] in [-1, 1] */
-  decode(z: Float32Array, h: number, w: number): Promise<Float32Array>;
-  /** image [1, 3, H, W] in [-1, 1] → latents [1, 4, H/8, W/8] (before the scaling factor) */
-  encode(x: Float32Array, height: number, width: number): Promise<Float32Array>;
-  /** waits for queued GPU work (timing) */
-  sync(): Promise<void>;
-}
 
 export interface SdModel {
   backend: SdBackend;
@@ -78,6 +49,26 @@ export interface RunOptions {
 interface Clock {
   t0: number;
   timings: StageTimings;
+  /** the SA sites' GPU time per part, summed over U-Net calls (devices with timestamp queries) */
+  siteParts?: SitePartTimes;
+}
+
+/** Adds one U-Net call's time to the clock. */
+function clockUnet(clock: Clock, r: UnetOutput): void {
+  clock.timings.unetOrt += r.ortMs;
+  clock.timings.saAttention += r.siteMs;
+  clock.timings.saWall += r.siteMs;
+  if (r.siteParts) clock.siteParts = addSitePartTimes(clock.siteParts, r.siteParts);
+}
+
+/**
+ * The stage timings of a finished generation: SA sites' GPU time per part where the device had
+ * timestamp queries ('timestamp-query'), else their wall time as saAttention ('submitted-work-done').
+ */
+function finalTimings(clock: Clock): StageTimings {
+  const t = { ...clock.timings, total: performance.now() - clock.t0 };
+  const p = clock.siteParts;
+  return p ? { ...t, saPool: p.pool, saProject: p.project, saAttention: p.attention, method: 'timestamp-query' } : t;
 }
 
 async function timed<T>(m: SdModel, clock: Clock, key: 'text' | 'vae', fn: () => Promise<T>): Promise<T> {
@@ -117,9 +108,10 @@ async function denoise(m: SdModel, req: GenerateRequest, context: TextContext, p
     const scaled = sched.scaleModelInput(x, i);
     const sample = new Float32Array(B * per);
     for (let b = 0; b < B; b++) sample.set(scaled, b * per);
-    const r = await m.backend.unet({ sample, B, h, w, timestep: sched.timesteps[i], timestepCond, context, windowOf: (s) => plan.cells[s.index][k], signal: opts.signal });
-    clock.timings.unetOrt += r.ortMs;
-    clock.timings.saAttention += r.siteMs;
+    const r = await m.backend.unet({ sample, B, h, w, timestep: sched.timesteps[i], timestepCond, context, windowOf: (s) => plan.cells[s.index][k], signal: opts.signal }).catch((e: unknown) => {
+      throw opts.signal?.aborted ? new GenerationInterrupted() : e;
+    });
+    clockUnet(clock, r);
     let eps = r.eps.subarray(0, per);
     if (cfg) {
       eps = new Float32Array(per);
@@ -134,12 +126,12 @@ async function denoise(m: SdModel, req: GenerateRequest, context: TextContext, p
 
 /** Generates one image. Throws GenerationInterrupted when `signal` aborts. */
 export async function generateImage(m: SdModel, req: GenerateRequest, opts: RunOptions = {}): Promise<GenerateResult> {
-  const clock: Clock = { t0: performance.now(), timings: { text: 0, unetOrt: 0, saPool: 0, saProject: 0, saAttention: 0, vae: 0, total: 0, method: 'submitted-work-done' } };
+  const clock: Clock = { t0: performance.now(), timings: { text: 0, unetOrt: 0, saPool: 0, saProject: 0, saAttention: 0, saWall: 0, vae: 0, total: 0, method: 'submitted-work-done' } };
   if (req.width % 8 || req.height % 8) throw new RangeError(`Width and height must be multiples of 8 (got ${req.width}×${req.height}).`);
   const { B, cfg } = unetBatching(m.unet, req.guidance);
   const prompts = cfg ? [req.negativePrompt, req.prompt] : Array<string>(B).fill(req.prompt);
-  const ids = new Int32Array(prompts.length * 77);
-  prompts.forEach((s, i) => ids.set(m.tokenizer.encode(s), i * 77));
+  const ids = new Int32Array(prompts.length * SD_MAX_LENGTH);
+  prompts.forEach((s, i) => ids.set(m.tokenizer.encode(s), i * SD_MAX_LENGTH));
   const context = await timed(m, clock, 'text', () => m.backend.encodeText(ids, prompts.length));
   opts.onProgress?.({ stage: 'text', step: 1, total: 1, elapsedMs: performance.now() - clock.t0 });
   const gen = new TorchGenerator(req.seed);
@@ -148,7 +140,7 @@ export async function generateImage(m: SdModel, req: GenerateRequest, opts: RunO
     let first: PassSpec;
     if (req.init) {
       if (!m.backend.hasVaeEncoder) throw new Error('This model has no VAE encoder (vae_encoder/model.onnx): img2img is not available.');
-      const img = resizeImage(req.init.image, req.width, req.height);
+      const img = resizeRgba(req.init.image, req.width, req.height);
       const z = await timed(m, clock, 'vae', () => m.backend.encode(chwFromImage(img), req.height, req.width));
       const clean = z.map((v) => v * m.scalingFactor);
       first = { latents: clean, width: req.width, height: req.height, steps: req.steps, strength: req.init.strength, scheduler: req.scheduler, sa: req.sa, start: false };
@@ -161,9 +153,8 @@ export async function generateImage(m: SdModel, req: GenerateRequest, opts: RunO
     let latents = r1.latents;
     let [W, H] = [req.width, req.height];
     if (req.hires) {
-      const W2 = Math.round((req.width * req.hires.scale) / 8) * 8;
-      const H2 = Math.round((req.height * req.hires.scale) / 8) * 8;
-      const up = resizeLatents(latents, 1, 4, h, w, H2 / 8, W2 / 8);
+      const { width: W2, height: H2 } = hiresSize(req, req.hires.scale);
+      const up = resizePlanar(latents, 1, 4, h, w, H2 / 8, W2 / 8);
       const second: PassSpec = { latents: up, width: W2, height: H2, steps: req.hires.steps, strength: req.hires.denoise, scheduler: req.scheduler, sa: req.hires.sa, start: false };
       latents = (await denoise(m, req, context, second, gen, clock, opts)).latents;
       [W, H] = [W2, H2];
@@ -172,8 +163,7 @@ export async function generateImage(m: SdModel, req: GenerateRequest, opts: RunO
     const z = latents.map((v) => v / m.scalingFactor);
     const pixels = await timed(m, clock, 'vae', () => m.backend.decode(z, H / 8, W / 8));
     opts.onProgress?.({ stage: 'vae', step: 1, total: 1, elapsedMs: performance.now() - clock.t0 });
-    clock.timings.total = performance.now() - clock.t0;
-    return { image: imageFromChw(pixels, W, H), timings: clock.timings, timesteps: r1.timesteps, seed: req.seed, latents };
+    return { image: imageFromChw(pixels, W, H), timings: finalTimings(clock), timesteps: r1.timesteps, seed: req.seed, latents };
   } finally {
     context.dispose();
   }

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { serveEngine, WorkerEngine, type Port } from './worker-protocol.ts';
-import { DeviceLostError, EngineBusyError, GenerationInterrupted, RequestGate, type Engine, type EngineMemory, type GenerateRequest, type GenerateResult, type ModelInfo } from './engine.ts';
+import { DeviceLostError, EngineBusyError, GenerationInterrupted, RequestGate, type Engine, type EngineMemory, type GenerateResult, type ModelInfo } from './engine.ts';
+import type { GenerateRequest } from '../params/request.ts';
 import { ModelLoadError } from './model-source.ts';
 import { DEFAULT_SA_PARAMS } from '../sa/params.ts';
 
@@ -26,9 +27,13 @@ const INFO: ModelInfo = {
 };
 
 /** A fake engine whose generate takes `steps` ticks of 5 ms and can be interrupted. */
-function fakeEngine(): Engine {
+function fakeEngine(): Engine & { deviceError(message: string): void } {
   let stop = false;
+  const listeners: ((message: string) => void)[] = [];
   return {
+    probe: async () => ({ kind: 'unavailable', message: 'no adapter in this test' }),
+    onDeviceError: (l) => void listeners.push(l),
+    deviceError: (message) => listeners.forEach((l) => l(message)),
     load: async (source, opts) => {
       if (source.base === 'bad') throw new ModelLoadError('not-found', 'unet/model.onnx was not found');
       opts?.onProgress?.({ stage: 'load', step: 1, total: 1, elapsedMs: 0, file: 'unet/model.onnx' });
@@ -42,7 +47,7 @@ function fakeEngine(): Engine {
         opts?.onProgress?.({ stage: 'unet', step: i + 1, total: req.steps, elapsedMs: 5 * (i + 1) });
       }
       const data = new Uint8ClampedArray(req.width * req.height * 4).fill(req.seed & 255);
-      return { image: { width: req.width, height: req.height, data }, timings: { text: 1, unetOrt: 2, saPool: 0, saProject: 0, saAttention: 0, vae: 1, total: 4, method: 'test' }, timesteps: [999], seed: req.seed } satisfies GenerateResult;
+      return { image: { width: req.width, height: req.height, data }, timings: { text: 1, unetOrt: 2, saPool: 0, saProject: 0, saAttention: 0, saWall: 0, vae: 1, total: 4, method: 'test' }, timesteps: [999], seed: req.seed } satisfies GenerateResult;
     },
     interrupt: () => void (stop = true),
     unload: async () => undefined,
@@ -81,6 +86,7 @@ function gatedEngine() {
     generate: (req) => gate.run((signal) => onDevice(`generate ${req.seed}`, req.steps, signal, () => base.generate({ ...req, steps: 0 }))),
     interrupt: () => gate.interrupt(),
     unload: () => gate.run(async () => undefined),
+    probe: base.probe,
     memory: async () => MEMORY,
     loseDevice: async () => void (log.lose = true),
   };
@@ -112,6 +118,17 @@ describe('WorkerEngine ↔ serveEngine', () => {
     expect(steps).toEqual([1, 2, 3, 4]);
     expect(r.image.data.length).toBe(8 * 8 * 4);
     expect(r.image.data[0]).toBe(7);
+  });
+
+  it("probe() answers with the engine's GPU status; device errors reach every listener unasked", async () => {
+    const engine = fakeEngine();
+    const w = connect(engine);
+    expect(await w.probe()).toEqual({ kind: 'unavailable', message: 'no adapter in this test' });
+    const seen: string[] = [];
+    w.onDeviceError((m) => seen.push(m));
+    engine.deviceError('GPUValidationError: invalid bind group');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen).toEqual(['GPUValidationError: invalid bind group']);
   });
 
   it('typed errors are rebuilt on the main thread', async () => {

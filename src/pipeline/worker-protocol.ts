@@ -1,7 +1,9 @@
 // The messages between the main thread (WorkerEngine) and the engine's Web Worker (serveEngine),
 // a discriminated union matched by request id. Cancellation: an 'interrupt' message naming the
-// request, so aborting a request that was refused or has finished never stops another one.
-import type { CallOptions, Engine, EngineMemory, GenerateRequest, GenerateResult, ModelInfo, ModelSource, Progress } from './engine.ts';
+// request, so aborting a request that was refused or has finished never stops another one. The
+// device's uncaptured errors come unasked, as 'device-error' events.
+import type { CallOptions, Engine, EngineMemory, GenerateResult, GpuStatus, ModelInfo, ModelSource, Progress } from './engine.ts';
+import type { GenerateRequest } from '../params/request.ts';
 import { deserializeError, serializeError, type SerializedError } from './errors.ts';
 import { GenerationInterrupted } from './engine.ts';
 
@@ -10,14 +12,18 @@ export type ToWorker =
   | { type: 'generate'; id: number; req: GenerateRequest }
   | { type: 'unload'; id: number }
   | { type: 'memory'; id: number }
+  | { type: 'probe'; id: number }
   | { type: 'loseDevice'; id: number }
   /** without `of`: whatever runs; with it: only if request `of` is the one running */
   | { type: 'interrupt'; of?: number };
 
 export type FromWorker =
   | { type: 'progress'; id: number; progress: Progress }
-  | { type: 'result'; id: number; value: ModelInfo | GenerateResult | EngineMemory | null }
-  | { type: 'error'; id: number; error: SerializedError };
+  | { type: 'result'; id: number; value: Answer }
+  | { type: 'error'; id: number; error: SerializedError }
+  | { type: 'device-error'; message: string };
+
+type Answer = ModelInfo | GenerateResult | EngineMemory | GpuStatus | null;
 
 /** The part of Worker / MessagePort both sides need. */
 export interface Port {
@@ -29,6 +35,7 @@ export interface Port {
 export function serveEngine(port: Port, engine: Engine): void {
   // load/generate requests the engine accepted and has not answered (an interrupt names one of them)
   const running = new Set<number>();
+  engine.onDeviceError?.((message) => port.postMessage({ type: 'device-error', message } satisfies FromWorker));
   port.addEventListener('message', (e: MessageEvent<ToWorker>) => {
     const msg = e.data;
     if (msg.type === 'interrupt') {
@@ -52,7 +59,7 @@ export function serveEngine(port: Port, engine: Engine): void {
   });
 }
 
-function answer(engine: Engine, msg: Extract<ToWorker, { id: number }>, onProgress: (p: Progress) => void): Promise<ModelInfo | GenerateResult | EngineMemory | null> {
+function answer(engine: Engine, msg: Extract<ToWorker, { id: number }>, onProgress: (p: Progress) => void): Promise<Answer> {
   switch (msg.type) {
     case 'load':
       return engine.load(msg.source, { onProgress });
@@ -60,6 +67,8 @@ function answer(engine: Engine, msg: Extract<ToWorker, { id: number }>, onProgre
       return engine.generate(msg.req, { onProgress });
     case 'unload':
       return engine.unload().then(() => null);
+    case 'probe':
+      return engine.probe();
     case 'memory':
       return engine.memory ? engine.memory() : Promise.reject(new Error('This engine does not report GPU memory.'));
     case 'loseDevice':
@@ -79,10 +88,15 @@ interface Pending {
 export class WorkerEngine implements Engine {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  private readonly errorListeners: ((message: string) => void)[] = [];
 
   constructor(private readonly port: Port) {
     port.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       const msg = e.data;
+      if (msg.type === 'device-error') {
+        for (const l of this.errorListeners) l(msg.message);
+        return;
+      }
       const p = this.pending.get(msg.id);
       if (!p) return;
       if (msg.type === 'progress') return p.onProgress?.(msg.progress);
@@ -123,6 +137,14 @@ export class WorkerEngine implements Engine {
 
   unload(): Promise<void> {
     return this.call<null>({ type: 'unload' }).then(() => undefined);
+  }
+
+  probe(): Promise<GpuStatus> {
+    return this.call({ type: 'probe' });
+  }
+
+  onDeviceError(listener: (message: string) => void): void {
+    this.errorListeners.push(listener);
   }
 
   memory(): Promise<EngineMemory> {

@@ -7,7 +7,7 @@ async function store(manual = false) {
   return { s, engine };
 }
 
-/** PSNR written out from its definition, independent of image-metrics.ts. */
+/** PSNR written out from its definition, independent of src/image/metrics.ts. */
 function refPsnr(a: Uint8ClampedArray, b: Uint8ClampedArray): number {
   let sum = 0;
   let n = 0;

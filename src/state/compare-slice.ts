@@ -2,9 +2,10 @@
 // (SA on) with the same seed and settings, then measures them: PSNR, SSIM, an absolute-difference
 // heat map, and per-stage timings side by side.
 import type { StateCreator } from 'zustand';
-import type { ImageRgba, StageTimings } from '../pipeline/engine.ts';
-import type { ParamSet } from './gen-params.ts';
-import { diffHeatmap, psnr, ssim } from './image-metrics.ts';
+import type { StageTimings } from '../pipeline/engine.ts';
+import type { ImageRgba } from '../image/rgba.ts';
+import type { ParamSet } from '../params/gen-params.ts';
+import { diffHeatmap, psnr, ssim } from '../image/metrics.ts';
 import type { JobOutcome, RunResult } from './run-slice.ts';
 import type { AppState } from './store.ts';
 

@@ -1,38 +1,29 @@
-// The `gpu` slice: what the GPU status panel shows (adapter report and the self-check result).
+// The `gpu` slice: what the GPU status panel shows — the engine's probe (its device's adapter and
+// the ORT↔kernel self-check on that device) and the device's uncaptured errors.
 import type { StateCreator } from 'zustand';
 import type { AppPorts } from './ports.ts';
-import type { AdapterReport } from '../gpu/device.ts';
+import type { GpuStatus } from '../pipeline/engine.ts';
 
-/** What the panel shows of the adapter (the report acquireGpu makes). */
-export type AdapterInfoView = AdapterReport;
-
-export interface SelfCheckView {
-  maxAbsError: number;
-  kernelToOrtError: number;
-  ortToKernelError: number;
-  sample: number[];
-  ok: boolean;
-  elapsedMs: number;
-}
-
-export type GpuStatus =
-  | { kind: 'idle' }
-  | { kind: 'checking' }
-  | { kind: 'ready'; adapter: AdapterInfoView; selfCheck: SelfCheckView }
-  | { kind: 'unavailable'; message: string }
-  | { kind: 'error'; adapter?: AdapterInfoView; message: string };
+/** Uncaptured device errors kept for the panel (the newest last). */
+export const MAX_DEVICE_ERRORS = 20;
 
 export interface GpuSlice {
   gpu: GpuStatus;
+  /** uncaptured WebGPU errors on the engine's device, newest last (at most MAX_DEVICE_ERRORS) */
+  deviceErrors: string[];
   checkGpu: () => Promise<void>;
 }
 
 export const createGpuSlice =
   (ports: AppPorts): StateCreator<GpuSlice, [], [], GpuSlice> =>
-  (set) => ({
-    gpu: { kind: 'idle' },
-    checkGpu: async () => {
-      set({ gpu: { kind: 'checking' } });
-      set({ gpu: await ports.probeGpu() });
-    },
-  });
+  (set) => {
+    ports.engine.onDeviceError?.((message) => set((s) => ({ deviceErrors: [...s.deviceErrors, message].slice(-MAX_DEVICE_ERRORS) })));
+    return {
+      gpu: { kind: 'idle' },
+      deviceErrors: [],
+      checkGpu: async () => {
+        set({ gpu: { kind: 'checking' } });
+        set({ gpu: await ports.engine.probe() });
+      },
+    };
+  };

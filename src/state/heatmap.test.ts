@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 // The real schedulers are the reference for the pure preview (tests may import pipeline code).
-import { createScheduler, type SchedulerName as PipelineName } from '../pipeline/schedulers/index.ts';
-import type { SchedulerName } from '../pipeline/engine.ts';
+import { createScheduler } from '../pipeline/schedulers/index.ts';
+import type { SchedulerName } from '../params/request.ts';
 import { DEFAULT_SA_PARAMS, sdUnetSites } from '../sa/index.ts';
 import { buildHeatmap, heatmapFor, previewTimesteps, shortSiteName } from './heatmap.ts';
 import { createAppStore } from './store.ts';
 import { fakePorts } from './testing/fake-ports.ts';
 
-const PIPELINE_NAME: Record<SchedulerName, PipelineName> = {
+const PIPELINE_NAME: Record<SchedulerName, SchedulerName> = {
   euler: 'euler', 'euler-ancestral': 'euler-ancestral', ddim: 'ddim', 'dpmpp-2m-karras': 'dpmpp-2m-karras', lcm: 'lcm',
 };
 

@@ -5,9 +5,9 @@
 // the SD 1.x/2.x default spacings (diffusers: Euler linspace, DDIM leading + offset 1, DPM++ 2M
 // Karras σ ramp, LCM picks from its 50-step distillation schedule).
 import { TRAINING_SIGMAS, planGeneration, sdUnetSites, sigmaToTimestep, windowLabel, type SaParams, type SaSite, type SaWindow } from '../sa/index.ts';
-import type { SchedulerName } from '../pipeline/engine.ts';
-import type { GenParams } from './gen-params.ts';
-import { hiresSize, type RunResult } from './run-slice.ts';
+import type { GenParams } from '../params/gen-params.ts';
+import { hiresSize, type SchedulerName } from '../params/request.ts';
+import type { RunResult } from './run-slice.ts';
 import type { AppState } from './store.ts';
 
 export type HeatmapPass = 'first' | 'hires';
@@ -109,7 +109,7 @@ export function heatmapFor(s: HeatmapInputs, pass: HeatmapPass = 'first', shown?
   const strength = hires ? gen.hires.denoise : s.initImage ? gen.denoise : 1;
   const sa = hires ? gen.hires.sa : s.params.sa;
   const vaeScale = s.model.kind === 'ready' ? s.model.info.vaeScale : 8;
-  const size = hires ? hiresSize(gen) : gen;
+  const size = hires ? hiresSize(gen, gen.hires.scale) : gen;
   const latent = { h: Math.max(1, Math.round(size.height / vaeScale)), w: Math.max(1, Math.round(size.width / vaeScale)) };
   const sites: readonly SaSite[] = s.model.kind === 'ready' && s.model.info.sites.length ? s.model.info.sites : sdUnetSites();
   let timesteps: number[];

@@ -7,7 +7,7 @@ import type { RunResult } from './run-slice.ts';
 function result(id: number): RunResult {
   return {
     id, kind: 'single', label: '', image: { width: 1, height: 1, data: new Uint8ClampedArray(4) },
-    timings: { text: 0, unetOrt: 0, saPool: 0, saProject: 0, saAttention: 0, vae: 0, total: 0, method: 'x' },
+    timings: { text: 0, unetOrt: 0, saPool: 0, saProject: 0, saAttention: 0, saWall: 0, vae: 0, total: 0, method: 'x' },
     timesteps: [], seed: id, params: { gen: { model: 'tiny' }, sa: {} } as unknown as RunResult['params'], img2img: false, createdAt: id,
   };
 }

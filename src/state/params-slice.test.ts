@@ -2,11 +2,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { DEFAULT_SA_PARAMS, setSaParam } from '../sa/index.ts';
-import { DEFAULT_GEN_PARAMS } from './gen-params.ts';
-import { encodePng } from './png-metadata-chunks.ts';
-import { writePngParams } from './png-metadata.ts';
+import { DEFAULT_GEN_PARAMS } from '../params/gen-params.ts';
+import { encodePng } from '../image/png.ts';
+import { writePngParams } from '../params/png-metadata.ts';
 import { INITIAL_PARAMS, MAX_NOTICES, createParamsSlice, paramsTransforms as T, type ParamsSlice } from './params-slice.ts';
-import { findSaPreset } from './presets.ts';
+import { findSaPreset } from '../params/sa-presets.ts';
 
 let store: StoreApi<ParamsSlice>;
 const state = () => store.getState().params;

@@ -22,10 +22,10 @@ import {
   type GenParamValue,
   type GenParams,
   type ParamSet,
-} from './gen-params.ts';
-import { readPngParams } from './png-metadata.ts';
-import { findSaPreset } from './presets.ts';
-import { decodeUrlPreset, encodeUrlPreset } from './url-preset.ts';
+} from '../params/gen-params.ts';
+import { readPngParams } from '../params/png-metadata.ts';
+import { findSaPreset } from '../params/sa-presets.ts';
+import { decodeUrlPreset, encodeUrlPreset } from '../params/url-preset.ts';
 
 /** Which SA settings an action edits: the first pass's, or the hires second pass's. */
 export type SaPass = 'first' | 'hires';
@@ -90,7 +90,7 @@ export const paramsTransforms = {
   resetSa(s: ParamsState, pass: SaPass = 'first'): ParamsState {
     return withSa(s, pass, normalizeSaParams(pass === 'first' ? DEFAULT_SA_PARAMS : DEFAULT_GEN_PARAMS.hires.sa).params);
   },
-  /** A named preset (presets.ts); an unknown name changes nothing and adds a notice. */
+  /** A named preset (src/params/sa-presets.ts); an unknown name changes nothing and adds a notice. */
   applyPreset(s: ParamsState, id: string, pass: SaPass = 'first'): ParamsState {
     const preset = findSaPreset(id);
     if (!preset) return { ...s, notices: capNotices([...s.notices, { path: 'preset', message: `There is no SA preset called ${JSON.stringify(id)}; nothing changed`, given: id }]) };

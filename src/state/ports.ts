@@ -1,10 +1,10 @@
-// What the store needs from the outside world (GPU, engine, model catalog). Injected at startup by
+// What the store needs from the outside world (engine, model catalog, stored models). Injected at startup by
 // src/main.tsx, replaced by fakes in unit tests, so state/ and ui/ never import gpu/ or pipeline/
 // runtime code (types only).
-import type { Engine, SchedulerName } from '../pipeline/engine.ts';
+import type { Engine } from '../pipeline/engine.ts';
+import type { SchedulerName } from '../params/request.ts';
 import type { StoredModel } from '../pipeline/stored-models.ts';
 import type { AdapterCaps, ModelEntry } from '../pipeline/registry.ts';
-import type { GpuStatus } from './gpu-slice.ts';
 
 /** The models the picker offers and the checks that say why one cannot run here. */
 export interface ModelCatalog {
@@ -17,9 +17,10 @@ export interface ModelCatalog {
 }
 
 export interface AppPorts {
-  /** Acquire the adapter and run the ORT↔kernel self-check; never throws. */
-  probeGpu: () => Promise<GpuStatus>;
-  /** The SD engine (a Web Worker proxy in the app, a fake in tests); one generation at a time. */
+  /**
+   * The SD engine (a Web Worker proxy in the app, a fake in tests); one generation at a time. Its
+   * probe() is the GPU panel's check, on the engine's own device.
+   */
   engine: Engine;
   models: ModelCatalog;
   /**

@@ -1,19 +1,22 @@
-// The `run` slice: which model the engine holds, and the one job at a time (load, a single
-// generation, a comparison, a sweep) that drives it. Every engine call goes through `runJob`'s
-// context, which never starts engine.generate while another is in flight; Cancel aborts the
-// job's AbortController and interrupts the engine. Results go to the history slice.
+// The `run` slice: which model the engine holds, and the jobs (load, a single generation, a
+// comparison, a sweep) that drive it. A JobRunner (job-runner.ts) runs one job at a time and the
+// slice mirrors its state in `run`; a job's context makes its images one after another (loading
+// the model first); Cancel aborts the job and interrupts the engine. Results go to the history slice.
 import type { StateCreator } from 'zustand';
-import type { ImageRgba, LocalFile, ModelInfo, ModelSource, Progress, StageTimings } from '../pipeline/engine.ts';
+import type { LocalFile, ModelInfo, ModelSource, Progress, StageTimings } from '../pipeline/engine.ts';
+import type { ImageRgba } from '../image/rgba.ts';
 import type { AdapterCaps, ModelEntry } from '../pipeline/registry.ts';
 import type { StoredModel } from '../pipeline/stored-models.ts';
-import { generateRequestFrom, type GenParams, type ParamSet } from './gen-params.ts';
-import { resizeRgba } from './image-resize.ts';
+import { generateRequestFrom, type GenParams, type ParamSet } from '../params/gen-params.ts';
+import { hiresSize } from '../params/request.ts';
+import { resizeRgba } from '../image/resize.ts';
+import { IDLE_JOB, JobRunner, type Job, type JobOutcome, type JobState } from './job-runner.ts';
 import type { AppPorts, ModelCatalog } from './ports.ts';
 import { RunRequestError, describeError, isInterruption, type AppError } from './run-errors.ts';
 import type { AppState } from './store.ts';
 
 export type JobKind = 'load' | 'generate' | 'compare' | 'sweep';
-export type JobOutcome = 'done' | 'cancelled' | 'error' | 'busy';
+export type { JobOutcome };
 export type ResultKind = 'single' | 'baseline' | 'sa' | 'sweep';
 
 /** One image the engine made, with everything needed to show, compare, download or redo it. */
@@ -46,16 +49,8 @@ export interface HeldModel {
   info: ModelInfo;
 }
 
-export interface RunState {
-  /** the job in flight (null: idle) */
-  job: JobKind | null;
-  cancelling: boolean;
-  progress: Progress | null;
-  /** the last job's error, until dismissed or the next job starts */
-  error: AppError | null;
-  /** how the last finished job ended */
-  outcome: JobOutcome | null;
-}
+/** The job runner's state, mirrored into the store. */
+export type RunState = JobState<JobKind, Progress>;
 
 /** What a job body can do: make one image (loading the model first if needed). */
 export interface JobContext {
@@ -80,6 +75,8 @@ export interface RunSlice {
   /** img2img init image (null: txt2img) */
   initImage: ImageRgba | null;
   run: RunState;
+  /** images made since the page opened (the next one's id is this + 1) */
+  resultsMade: number;
   setCustomBase: (base: string) => void;
   setLocalFolder: (folder: LocalFolder | null) => void;
   /** Lists the models kept in the browser's storage. */
@@ -97,7 +94,7 @@ export interface RunSlice {
   runJob: (kind: JobKind, body: (ctx: JobContext) => Promise<void>) => Promise<JobOutcome>;
 }
 
-export const IDLE_RUN: RunState = Object.freeze({ job: null, cancelling: false, progress: null, error: null, outcome: null });
+export const IDLE_RUN: RunState = IDLE_JOB;
 
 export interface ResolvedModel {
   /** identifies what is loaded: registry id, or 'custom:<base>' */
@@ -153,12 +150,6 @@ export function adapterCaps(s: Pick<AppState, 'gpu'>): AdapterCaps | undefined {
   return { shaderF16: s.gpu.adapter.shaderF16, maxBufferSize: s.gpu.adapter.limits.maxBufferSize ?? 0 };
 }
 
-/** The hires pass's size: scale, rounded to a multiple of 8. */
-export function hiresSize(gen: GenParams): { width: number; height: number } {
-  const r = (x: number) => Math.max(8, Math.round((x * gen.hires.scale) / 8) * 8);
-  return { width: r(gen.width), height: r(gen.height) };
-}
-
 /** Why the current parameters cannot be generated (undefined: they can). Shown next to Generate. */
 export function runBlocker(s: Pick<AppState, 'gpu' | 'params' | 'customBase' | 'catalog' | 'localFolder'>, set: ParamSet = s.params): AppError | undefined {
   if (s.gpu.kind === 'unavailable') return describeError({ name: 'WebGPUUnavailableError', message: s.gpu.message });
@@ -173,7 +164,7 @@ export function runBlocker(s: Pick<AppState, 'gpu' | 'params' | 'customBase' | '
   const caps = adapterCaps(s);
   const refusal = resolved.entry && caps && s.catalog.refusalReason(entry, caps);
   if (refusal) return { name: 'ModelRefused', message: refusal, hint: 'Pick a model marked as able to run on this GPU.' };
-  const sizes = [set.gen, ...(set.gen.hires.enabled ? [hiresSize(set.gen)] : [])];
+  const sizes = [set.gen, ...(set.gen.hires.enabled ? [hiresSize(set.gen, set.gen.hires.scale)] : [])];
   for (const { width, height } of sizes) {
     const why = s.catalog.sizeRefusal(entry, width, height);
     if (why) return { name: 'SizeRefused', message: why, hint: resolved.entry ? `Use ${entry.defaults.width}×${entry.defaults.height} with this model.` : 'Pick a size the message suggests.' };
@@ -184,95 +175,72 @@ export function runBlocker(s: Pick<AppState, 'gpu' | 'params' | 'customBase' | '
 export const createRunSlice =
   (ports: AppPorts): StateCreator<AppState, [], [], RunSlice> =>
   (set, get) => {
-    // The one job in flight, and whether engine.generate is awaiting (a second guard inside it).
-    let active: AbortController | null = null;
-    let generating = false;
-    let nextId = 1;
-    const setRun = (patch: Partial<RunState>) => set((s) => ({ run: { ...s.run, ...patch } }));
-
-    let loading: { key: string; promise: Promise<ModelInfo> } | null = null;
-
-    const ensureModel = (signal: AbortSignal, resolved: ResolvedModel): Promise<ModelInfo> => {
+    const ensureModel = async (job: Job<Progress>, resolved: ResolvedModel): Promise<ModelInfo> => {
+      const { key } = resolved;
       const held = get().loadedModel;
-      if (held?.key === resolved.key) {
+      if (held?.key === key) {
         set({ model: { kind: 'ready', ...held } });
-        return Promise.resolve(held.info);
+        return held.info;
       }
-      if (loading?.key === resolved.key) return loading.promise;
-      const promise = loadInto(signal, resolved).finally(() => (loading = null));
-      loading = { key: resolved.key, promise };
-      return promise;
-    };
-
-    const loadInto = async (signal: AbortSignal, resolved: ResolvedModel): Promise<ModelInfo> => {
-      const key = resolved.key;
       set({ model: { kind: 'loading', key, progress: null } });
       try {
         const info = await ports.engine.load(resolved.source, {
-          signal,
-          onProgress: (p) => set((s) => ({ model: { kind: 'loading', key, progress: p }, run: { ...s.run, progress: p } })),
+          signal: job.signal,
+          onProgress: (p) => {
+            set({ model: { kind: 'loading', key, progress: p } });
+            job.report(p);
+          },
         });
         set({ loadedModel: { key, info } }); // the engine holds it now, even if this job was cancelled
-        if (signal.aborted) throw new DOMException('Loading was cancelled.', 'AbortError');
+        if (job.signal.aborted) throw new DOMException('Loading was cancelled.', 'AbortError');
         set({ model: { kind: 'ready', key, info } });
         return info;
       } catch (e) {
         // The engine builds a new pipeline before it drops the old one: `loadedModel` is still usable.
-        set({ model: isInterruption(e) || signal.aborted ? { kind: 'none' } : { kind: 'error', key, error: describeError(e) } });
+        set({ model: isInterruption(e) || job.signal.aborted ? { kind: 'none' } : { kind: 'error', key, error: describeError(e) } });
         throw e;
       }
     };
 
-    const makeContext = (signal: AbortSignal): JobContext => ({
-      signal,
-      generate: async (paramSet, meta) => {
-        if (signal.aborted) throw new DOMException('Cancelled.', 'AbortError');
-        const s = get();
-        const blocker = runBlocker(s, paramSet);
-        if (blocker) throw new RunRequestError(blocker.message, blocker.hint);
-        await ensureModel(signal, resolveModel(paramSet.gen, s.customBase, s.catalog, s.localFolder));
-        if (generating) throw new RunRequestError('A generation is already running.', 'Wait for it to finish, or cancel it.');
-        const init = get().initImage;
-        const req = generateRequestFrom(paramSet.gen, paramSet.sa, init ? resizeRgba(init, paramSet.gen.width, paramSet.gen.height) : undefined);
-        generating = true;
-        let result;
-        try {
-          result = await ports.engine.generate(req, { signal, onProgress: (p) => setRun({ progress: p }) });
-        } finally {
-          generating = false;
-        }
-        if (signal.aborted) throw new DOMException('Cancelled.', 'AbortError');
-        const run: RunResult = {
-          id: nextId++, kind: meta.kind, label: meta.label, image: result.image, timings: result.timings,
-          timesteps: result.timesteps, seed: result.seed, params: paramSet, img2img: Boolean(init), createdAt: Date.now(), latents: result.latents,
-        };
-        get().addResult(run);
-        return run;
-      },
-    });
-
-    const runJob: RunSlice['runJob'] = async (kind, body) => {
-      if (active) return 'busy';
-      const controller = new AbortController();
-      active = controller;
-      set({ run: { ...IDLE_RUN, job: kind } });
-      let outcome: JobOutcome = 'done';
-      let error: AppError | null = null;
-      try {
-        await body(makeContext(controller.signal));
-        if (controller.signal.aborted) outcome = 'cancelled';
-      } catch (e) {
-        if (controller.signal.aborted || isInterruption(e)) outcome = 'cancelled';
-        else {
-          outcome = 'error';
-          error = describeError(e);
-        }
-      } finally {
-        active = null;
-      }
-      set({ run: { ...IDLE_RUN, outcome, error } });
-      return outcome;
+    const makeImage = async (job: Job<Progress>, paramSet: ParamSet, meta: { kind: ResultKind; label: string }): Promise<RunResult> => {
+      const s = get();
+      const blocker = runBlocker(s, paramSet);
+      if (blocker) throw new RunRequestError(blocker.message, blocker.hint);
+      await ensureModel(job, resolveModel(paramSet.gen, s.customBase, s.catalog, s.localFolder));
+      const init = get().initImage;
+      const req = generateRequestFrom(paramSet.gen, paramSet.sa, init ? resizeRgba(init, paramSet.gen.width, paramSet.gen.height) : undefined);
+      const result = await ports.engine.generate(req, { signal: job.signal, onProgress: job.report });
+      if (job.signal.aborted) throw new DOMException('Cancelled.', 'AbortError');
+      const id = get().resultsMade + 1;
+      set({ resultsMade: id });
+      const run: RunResult = {
+        id, kind: meta.kind, label: meta.label, image: result.image, timings: result.timings,
+        timesteps: result.timesteps, seed: result.seed, params: paramSet, img2img: Boolean(init), createdAt: Date.now(), latents: result.latents,
+      };
+      get().addResult(run);
+      return run;
     };
+
+    /** A job makes its images one after another: a second `generate` while one is made is refused. */
+    const makeContext = (job: Job<Progress>): JobContext => {
+      let making = false;
+      return {
+        signal: job.signal,
+        generate: async (paramSet, meta) => {
+          if (job.signal.aborted) throw new DOMException('Cancelled.', 'AbortError');
+          if (making) throw new RunRequestError('A generation is already running.', 'Wait for it to finish, or cancel it.');
+          making = true;
+          try {
+            return await makeImage(job, paramSet, meta);
+          } finally {
+            making = false;
+          }
+        },
+      };
+    };
+
+    const runner = new JobRunner<JobKind, Progress>({ onChange: (run) => set({ run }), onCancel: () => ports.engine.interrupt() });
+    const runJob: RunSlice['runJob'] = (kind, body) => runner.run(kind, (job) => body(makeContext(job)));
 
     return {
       catalog: ports.models,
@@ -284,6 +252,7 @@ export const createRunSlice =
       storedModels: null,
       initImage: null,
       run: IDLE_RUN,
+      resultsMade: 0,
       setCustomBase: (base) => set({ customBase: base }),
       setLocalFolder: (folder) => set({ localFolder: folder }),
       refreshStoredModels: async () => {
@@ -308,22 +277,17 @@ export const createRunSlice =
       },
       setInitImage: (image) => set({ initImage: image }),
       loadModel: () =>
-        runJob('load', async ({ signal }) => {
+        runner.run('load', async (job) => {
           const s = get();
-          await ensureModel(signal, resolveModel(s.params.gen, s.customBase, s.catalog, s.localFolder));
+          await ensureModel(job, resolveModel(s.params.gen, s.customBase, s.catalog, s.localFolder));
         }),
       generate: () =>
         runJob('generate', async (ctx) => {
           const { gen, sa } = get().params;
           await ctx.generate({ gen, sa }, { kind: 'single', label: '' });
         }),
-      cancel: () => {
-        if (!active || active.signal.aborted) return;
-        setRun({ cancelling: true });
-        active.abort();
-        ports.engine.interrupt();
-      },
-      dismissRunError: () => setRun({ error: null }),
+      cancel: () => runner.cancel(),
+      dismissRunError: () => runner.dismissError(),
       runJob,
     };
   };

@@ -1,6 +1,6 @@
 // The app store: zustand slices combined; created once with the app's ports. The params slice
-// is persisted to the page URL (compact v1 presets, see url-preset.ts); run, compare, sweep and
-// history live only as long as the page.
+// is persisted to the page URL (compact v1 presets, see src/params/url-preset.ts); run, compare, sweep and
+// history (and the prompt helper's word lists) live only as long as the page.
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import { persist } from 'zustand/middleware';
 import { useStore } from 'zustand';
@@ -10,10 +10,11 @@ import { createHistorySlice, type HistorySlice } from './history-slice.ts';
 import { createParamsSlice, type ParamsSlice } from './params-slice.ts';
 import { createRunSlice, type RunSlice } from './run-slice.ts';
 import { createSweepSlice, type SweepSlice } from './sweep-slice.ts';
+import { createVocabularySlice, type VocabularySlice } from './vocabulary-slice.ts';
 import { paramsUrlPersist } from './url-preset-storage.ts';
 import type { AppPorts } from './ports.ts';
 
-export type AppState = GpuSlice & ParamsSlice & RunSlice & HistorySlice & CompareSlice & SweepSlice;
+export type AppState = GpuSlice & ParamsSlice & RunSlice & HistorySlice & CompareSlice & SweepSlice & VocabularySlice;
 export type AppStore = StoreApi<AppState>;
 
 function allSlices(ports: AppPorts): StateCreator<AppState, [], [], AppState> {
@@ -24,6 +25,7 @@ function allSlices(ports: AppPorts): StateCreator<AppState, [], [], AppState> {
     ...createHistorySlice(...a),
     ...createCompareSlice(...a),
     ...createSweepSlice(...a),
+    ...createVocabularySlice()(...a),
   });
 }
 

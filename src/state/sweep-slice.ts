@@ -3,7 +3,7 @@
 // are made row by row (y outer, x inner) as one job, so Cancel stops after the cell in flight.
 import type { StateCreator } from 'zustand';
 import { SA_PARAM_SPECS, getSaParam, type SaNumberPath } from '../sa/index.ts';
-import { GEN_PARAM_SPECS, getGenParam, type GenNumberPath, type ParamSet } from './gen-params.ts';
+import { GEN_PARAM_SPECS, getGenParam, type GenNumberPath, type ParamSet } from '../params/gen-params.ts';
 import { INITIAL_PARAMS, paramsTransforms, type ParamsState } from './params-slice.ts';
 import { RunRequestError } from './run-errors.ts';
 import type { JobOutcome, RunResult } from './run-slice.ts';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { persist } from 'zustand/middleware';
 import { createStore } from 'zustand/vanilla';
 import { DEFAULT_SA_PARAMS } from '../sa/index.ts';
-import { DEFAULT_GEN_PARAMS } from './gen-params.ts';
+import { DEFAULT_GEN_PARAMS } from '../params/gen-params.ts';
 import { createParamsSlice, type ParamsSlice } from './params-slice.ts';
 import { createUrlStorage, paramsUrlPersist, type QueryLocation } from './url-preset-storage.ts';
 

@@ -1,12 +1,12 @@
 // The page URL as zustand `persist` storage (the zustand docs' custom StateStorage on
 // URLSearchParams): the `params` slice hydrates from the link the page was opened with and keeps
 // the address bar's query in sync (history.replaceState, no new history entries). The query uses
-// the compact v1 format of url-preset.ts, not persist's JSON, so links stay short and readable.
+// the compact v1 format of src/params/url-preset.ts, not persist's JSON, so links stay short and readable.
 import { createJSONStorage, type PersistOptions, type StateStorage } from 'zustand/middleware';
 import { normalizeSaParams, type Notice } from '../sa/index.ts';
-import { normalizeGenParams, prefixNotices, type ParamSet } from './gen-params.ts';
+import { normalizeGenParams, prefixNotices, type ParamSet } from '../params/gen-params.ts';
 import { capNotices, type ParamsSlice } from './params-slice.ts';
-import { decodeUrlPreset, encodeUrlPreset, queryPart } from './url-preset.ts';
+import { decodeUrlPreset, encodeUrlPreset, queryPart } from '../params/url-preset.ts';
 
 /** Where the query lives: the browser's location, or a fake in tests. */
 export interface QueryLocation {

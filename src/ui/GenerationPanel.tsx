@@ -1,7 +1,8 @@
 // Generation panel: model, prompts, seed, steps, guidance, size, sampler, img2img init image and
 // its denoise strength, the optional hires second pass (with its own SA), Generate / Cancel.
 import { useState } from 'react';
-import { GEN_PARAM_SPECS, MAX_SEED, SCHEDULERS, SCHEDULER_LABELS, genParamSpec, type GenNumberPath } from '../state/gen-params.ts';
+import { GEN_PARAM_SPECS, MAX_SEED, SCHEDULER_LABELS, genParamSpec, type GenNumberPath } from '../params/gen-params.ts';
+import { SCHEDULER_NAMES } from '../params/request.ts';
 import { useApp } from '../state/store.ts';
 import { Check, Panel, Select, Slider, Tip } from './controls.tsx';
 import { InitImageZone } from './InitImageZone.tsx';
@@ -124,7 +125,7 @@ export function GenerationPanel() {
       <RunBar />
       <div className="two-col">
         <SeedField />
-        <Select label={spec.label} tooltip={spec.tooltip} value={scheduler} options={SCHEDULERS.map((v) => ({ value: v, label: SCHEDULER_LABELS[v] }))} onChange={(v) => setGen('scheduler', v)} testId="scheduler" />
+        <Select label={spec.label} tooltip={spec.tooltip} value={scheduler} options={SCHEDULER_NAMES.map((v) => ({ value: v, label: SCHEDULER_LABELS[v] }))} onChange={(v) => setGen('scheduler', v)} testId="scheduler" />
       </div>
       <NumberParam path="steps" testId="steps" />
       <NumberParam path="guidance" />

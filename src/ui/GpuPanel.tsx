@@ -1,14 +1,15 @@
-// GPU status panel: the adapter, its key limits, the ORT↔WGSL shared-device self-check, and the
-// SA kernels of the loaded model (storage path per site and their self-check).
+// GPU status panel: the engine device's adapter, its key limits, the ORT↔WGSL self-check on that
+// device, the SA kernels of the loaded model (storage path per site and their self-check), and the
+// device's uncaptured WebGPU errors.
 import { useApp } from '../state/store.ts';
-import type { AdapterInfoView, SelfCheckView } from '../state/gpu-slice.ts';
-import type { KernelReport } from '../pipeline/engine.ts';
+import type { AdapterReport } from '../gpu/device.ts';
+import type { KernelReport, SelfCheckView } from '../pipeline/engine.ts';
 
 function mib(bytes: number): string {
   return `${Math.round(bytes / 2 ** 20)} MiB`;
 }
 
-function AdapterTable({ a }: { a: AdapterInfoView }) {
+function AdapterTable({ a }: { a: AdapterReport }) {
   const rows: [string, string][] = [
     ['Vendor', a.vendor || '—'],
     ['Architecture', a.architecture || '—'],
@@ -79,8 +80,24 @@ function ModelKernels({ k }: { k: KernelReport }) {
   );
 }
 
+function DeviceErrors({ errors }: { errors: string[] }) {
+  return (
+    <div className="notice error" role="alert" data-testid="device-errors">
+      <strong>WebGPU reported {errors.length === 1 ? 'an error' : `${errors.length} errors`} on the engine's device</strong> (the last {errors.length} are kept; the browser console has them too):
+      <ul>
+        {errors.map((e, i) => (
+          <li key={i}>
+            <code>{e}</code>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 export function GpuPanel() {
   const gpu = useApp((s) => s.gpu);
+  const deviceErrors = useApp((s) => s.deviceErrors);
   const model = useApp((s) => s.model);
   const recheck = useApp((s) => s.checkGpu);
   return (
@@ -100,6 +117,7 @@ export function GpuPanel() {
       {(gpu.kind === 'ready' || (gpu.kind === 'error' && gpu.adapter)) && <AdapterTable a={gpu.kind === 'ready' ? gpu.adapter : gpu.adapter!} />}
       {gpu.kind === 'ready' && <SelfCheck r={gpu.selfCheck} />}
       {model.kind === 'ready' && model.info.kernels && <ModelKernels k={model.info.kernels} />}
+      {deviceErrors.length > 0 && <DeviceErrors errors={deviceErrors} />}
       {gpu.kind !== 'checking' && (
         <button type="button" onClick={() => void recheck()}>
           Run check again

@@ -1,6 +1,6 @@
 // Draws an ImageRgba onto a <canvas> (putImageData); CSS scales it to the box it sits in.
 import { useEffect, useRef, type CSSProperties } from 'react';
-import type { ImageRgba } from '../pipeline/engine.ts';
+import type { ImageRgba } from '../image/rgba.ts';
 
 export function ImageCanvas({ image, label, className = '', testId, style }: { image: ImageRgba; label: string; className?: string; testId?: string; style?: CSSProperties }) {
   const ref = useRef<HTMLCanvasElement>(null);

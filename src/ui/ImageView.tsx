@@ -1,7 +1,7 @@
 // The image viewer: the selected (or newest) image, its settings, per-stage timings, and what
 // can be done with it: download as PNG with parameters, use as the init image, restore settings.
 import { useState } from 'react';
-import { SCHEDULER_LABELS } from '../state/gen-params.ts';
+import { SCHEDULER_LABELS } from '../params/gen-params.ts';
 import { shownResult } from '../state/history-slice.ts';
 import type { RunResult } from '../state/run-slice.ts';
 import { useApp } from '../state/store.ts';

@@ -1,7 +1,7 @@
 // The img2img init image: drop a file here or choose one. A PNG that carries generation
 // parameters (ours or A1111-style) also restores them, with notices for what was changed.
 import { useState, type DragEvent } from 'react';
-import { readPngParams } from '../state/png-metadata.ts';
+import { readPngParams } from '../params/png-metadata.ts';
 import { useApp } from '../state/store.ts';
 import { ImageCanvas } from './ImageCanvas.tsx';
 import { decodeImageFile, fileBytes, isPngFile } from './image-io.ts';

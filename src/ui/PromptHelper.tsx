@@ -1,25 +1,11 @@
 // Prompt helper for models that know a small vocabulary (the embedded toy model): lists the words
 // the model was trained on, read from the model folder's vocabulary file (registry
-// `vocabularyFile`), and builds a prompt in the caption form it learnt from three picks.
+// `vocabularyFile`, loaded by the store's vocabulary slice), and builds a prompt in the caption
+// form it learnt from three picks.
 import { useEffect, useState } from 'react';
-import { fillCaption, parseToyVocabulary, type Rgb, type ToyVocabulary } from '../models/toy/vocabulary.ts';
+import { fillCaption, type Rgb } from '../models/toy/vocabulary.ts';
 import { useApp } from '../state/store.ts';
-
-function useVocabulary(url: string | null): ToyVocabulary | null | 'error' {
-  const [state, setState] = useState<{ url: string; v: ToyVocabulary | null | 'error' } | null>(null);
-  useEffect(() => {
-    if (!url) return;
-    let live = true;
-    fetch(url)
-      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
-      .then((j: unknown) => live && setState({ url, v: parseToyVocabulary(j) ?? 'error' }))
-      .catch(() => live && setState({ url, v: 'error' }));
-    return () => {
-      live = false;
-    };
-  }, [url]);
-  return state && state.url === url ? state.v : null;
-}
+import { vocabularyUrl } from '../state/vocabulary-slice.ts';
 
 const swatch = (rgb: Rgb) => ({ background: `rgb(${rgb.join(',')})` });
 
@@ -27,12 +13,17 @@ export function PromptHelper() {
   const modelId = useApp((s) => s.params.gen.model);
   const entry = useApp((s) => s.catalog.entries.find((e) => e.id === modelId));
   const setGen = useApp((s) => s.setGen);
-  const url = entry?.vocabularyFile ? `${entry.base.replace(/\/$/, '')}/${entry.vocabularyFile}` : null;
-  const vocab = useVocabulary(url);
+  const url = vocabularyUrl(entry);
+  const load = useApp((s) => (url ? s.vocabularies[url] : undefined));
+  const loadVocabulary = useApp((s) => s.loadVocabulary);
+  useEffect(() => {
+    if (url) void loadVocabulary(url);
+  }, [url, loadVocabulary]);
   const [pick, setPick] = useState<{ colour?: string; shape?: string; background?: string; position?: string }>({});
   if (!url) return null;
-  if (vocab === null) return <p className="muted small">Loading the words this model knows…</p>;
-  if (vocab === 'error') return <p className="bad small">This model's word list ({entry?.vocabularyFile}) could not be read.</p>;
+  if (!load || load.kind === 'loading') return <p className="muted small">Loading the words this model knows…</p>;
+  if (load.kind === 'error') return <p className="bad small">This model's word list ({entry?.vocabularyFile}) could not be read.</p>;
+  const vocab = load.vocabulary;
   const colour = pick.colour ?? Object.keys(vocab.colours)[0];
   const shape = pick.shape ?? vocab.shapes[0];
   const background = pick.background ?? Object.keys(vocab.backgrounds)[0];

@@ -3,7 +3,7 @@
 // k_blend = v_blend and in/out depth_decay; named presets come with one sentence each.
 import { POOL_MODES, SA_PARAM_SPECS, isSimple, toSimple, type PoolMode, type SaNumberPath, type SaParamPath, type SaParams } from '../sa/index.ts';
 import type { SaPass } from '../state/params-slice.ts';
-import { SA_PRESETS, matchingSaPresets } from '../state/presets.ts';
+import { SA_PRESETS, matchingSaPresets } from '../params/sa-presets.ts';
 import { useApp } from '../state/store.ts';
 import { Check, Panel, Select, Slider } from './controls.tsx';
 

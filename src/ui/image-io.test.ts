@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readPngParams } from '../state/png-metadata.ts';
+import { readPngParams } from '../params/png-metadata.ts';
 import { createAppStore } from '../state/store.ts';
 import { fakePorts } from '../state/testing/fake-ports.ts';
 import { resultPng } from './image-io.ts';

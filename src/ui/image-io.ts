@@ -1,7 +1,8 @@
 // Browser-side image files: decode a dropped/chosen file to RGBA, and download a result as a PNG
-// that carries all its parameters (png-metadata.ts), so dropping it back restores them.
-import type { ImageRgba } from '../pipeline/engine.ts';
-import { encodePng, writePngParams } from '../state/png-metadata.ts';
+// that carries all its parameters (src/params/png-metadata.ts), so dropping it back restores them.
+import type { ImageRgba } from '../image/rgba.ts';
+import { encodePng } from '../image/png.ts';
+import { writePngParams } from '../params/png-metadata.ts';
 import type { RunResult } from '../state/run-slice.ts';
 
 /** Largest side accepted for an init image; bigger files are scaled down on decode. */

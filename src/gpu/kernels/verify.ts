@@ -7,7 +7,7 @@ import { SelfAttentionSite, type SiteWeights } from '../site.ts';
 import { FlashAttention, type AttentionTiling } from './attention.ts';
 import { MatMul } from './matmul.ts';
 import { PoolKv, sharesKv } from './pool-kv.ts';
-import { poolTokens, type SaActiveWindow } from '../../sa/index.ts';
+import { poolTokens, windowLabel, type SaActiveWindow } from '../../sa/index.ts';
 import { seededValues, type Tolerance } from './check.ts';
 import type { F16Path, TensorDType } from './dtype.ts';
 import { fromHalf, roundToHalf, toHalf } from './half.ts';
@@ -96,7 +96,7 @@ export async function verifyPool(device: GPUDevice, B: number, h: number, w: num
   pass.end();
   device.queue.submit([enc.finish()]);
   const ref = poolTokens(n, B, h, w, C, win);
-  const label = `pool ${pool.variant} ${h}×${w} C=${C} ${windowName(win)}`;
+  const label = `pool ${pool.variant} ${h}×${w} C=${C} ${windowLabel(win)}`;
   const out = [
     { label: `${label} K`, got: await download(device, k, B * M * C, dtype), ref: round(ref.k) },
     { label: `${label} V`, got: await download(device, sharesKv(win) ? k : v, B * M * C, dtype), ref: round(ref.v) },
@@ -116,12 +116,6 @@ export interface SiteCase {
   heads: number;
   bias: boolean;
   windows: SaWindow[];
-}
-
-export function windowName(window: SaWindow): string {
-  if (!window.active) return 'plain';
-  const shape = window.kind === '2d' ? `2D ${window.sty}×${window.stx}` : `1D ${window.len}`;
-  return `${shape} ${window.mode} k_blend ${window.kBlend} v_blend ${window.vBlend}`;
 }
 
 /** A SelfAttentionSite on seeded n and weights (f16 sites get raw half bits), one result per window. */
@@ -144,7 +138,7 @@ export async function verifySite(device: GPUDevice, c: SiteCase): Promise<Verifi
     device.queue.submit([enc.finish()]);
     const got = await download(device, o, B * N * C, dtype);
     const ref = siteReference(n, B, h, w, C, heads, wq, wk, wv, window, { bq, bk, bv, round });
-    out.push({ label: `site ${variant} ${h}×${w} C=${C}/${heads} ${windowName(window)}`, got, ref });
+    out.push({ label: `site ${variant} ${h}×${w} C=${C}/${heads} ${windowLabel(window)}`, got, ref });
   }
   site.destroy();
   nBuf.destroy();

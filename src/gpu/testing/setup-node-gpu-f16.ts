@@ -3,7 +3,7 @@
 // The suite exists to run the native-f16 kernels: an adapter without shader-f16 fails it (never skips).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { nodeGpu } from './node-gpu.ts';
+import { nodeGpu } from '../node-gpu.ts';
 import { GpuTestError, testGpuContext } from './with-gpu-device.ts';
 
 const LOCAL_ICD = resolve(import.meta.dirname, '../../../.cache/vulkan-f16/lvp_icd.json');

@@ -1,6 +1,6 @@
 // GPU test harness (gpuweb CTS style): each test runs inside validation + out-of-memory error
 // scopes, fails on any leftover error, and every buffer it created is destroyed afterwards.
-import { nodeGpuContext } from './node-gpu.ts';
+import { nodeGpuContext } from '../node-gpu.ts';
 import type { GpuContext } from '../device.ts';
 
 export class GpuTestError extends Error {

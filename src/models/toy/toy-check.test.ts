@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileFetch, modelBase } from '../../cli/file-fetch.ts';
 import { loadSdPipeline } from '../../pipeline/load-pipeline.ts';
 import { createCpuSdModel } from '../../pipeline/testing/cpu-backend.ts';
-import { EMBEDDED_DEFAULTS } from '../../pipeline/registry.ts';
+import { EMBEDDED_DEFAULTS } from '../../params/model-defaults.ts';
 import { accuracy, readScene, rgbStackImage, type Accuracy, type RgbaLike } from './scene-check.ts';
 import { generateToyCase, type ToyCheckEntry, type ToyCheckSettings } from './toy-check.ts';
 import type { ToyVocabulary } from './vocabulary.ts';

@@ -2,9 +2,9 @@
 // generation loop (`generateImage`), each image read back by scene-check. Used by
 // scripts/toy-model/check.ts (writes the stored outputs) and by toy-check.test.ts (re-reads them
 // and re-generates a few to prove they are the pipeline's).
-import type { GenerateRequest, ImageRgba } from '../../pipeline/engine.ts';
+import type { ImageRgba } from '../../image/rgba.ts';
+import type { GenerateRequest, SchedulerName } from '../../params/request.ts';
 import { generateImage, type SdModel } from '../../pipeline/sd-pipeline.ts';
-import type { SchedulerName } from '../../pipeline/registry.ts';
 import { DEFAULT_SA_PARAMS, type SaParams } from '../../sa/params.ts';
 import { readScene, type Expected, type SceneReading } from './scene-check.ts';
 import { fillCaption, type ToyVocabulary } from './vocabulary.ts';

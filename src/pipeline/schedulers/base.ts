@@ -5,10 +5,10 @@ import {
   SchedulerStepError,
   type NoiseSource,
   type Scheduler,
-  type SchedulerName,
   type StepCoefficients,
   type StepOutput,
 } from './types.ts';
+import type { SchedulerName } from '../../params/request.ts';
 
 export abstract class BaseScheduler implements Scheduler {
   abstract readonly name: SchedulerName;

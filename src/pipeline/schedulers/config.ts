@@ -6,9 +6,9 @@ import {
   type BetaSchedule,
   type PredictionType,
   type SchedulerConfig,
-  type SchedulerName,
   type TimestepSpacing,
 } from './types.ts';
+import type { SchedulerName } from '../../params/request.ts';
 
 type Json = Record<string, unknown>;
 

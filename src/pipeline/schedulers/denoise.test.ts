@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import vectors from '../__vectors__/schedulers.json';
 import { TorchGenerator } from '../random.ts';
-import { SCHEDULER_NAMES, createScheduler, type PredictionType, type Scheduler, type SchedulerName } from './index.ts';
+import { SCHEDULER_NAMES, type SchedulerName } from '../../params/request.ts';
+import { createScheduler, type PredictionType, type Scheduler } from './index.ts';
 
 type Model = (input: Float32Array, stepIndex: number) => Float32Array;
 

@@ -8,14 +8,13 @@ import { LcmScheduler } from './lcm.ts';
 import { checkSteps } from './spacing.ts';
 import { trainingSchedule } from './training.ts';
 import {
-  SCHEDULER_NAMES,
   SD_SCHEDULER_CONFIG,
   SchedulerConfigError,
   type Scheduler,
   type SchedulerConfig,
-  type SchedulerName,
   type SchedulerOptions,
 } from './types.ts';
+import { SCHEDULER_NAMES, type SchedulerName } from '../../params/request.ts';
 
 export * from './types.ts';
 export { applyStep } from './step-kernel.ts';

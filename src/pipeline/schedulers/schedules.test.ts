@@ -2,7 +2,8 @@
 // diffusers' own classes (vectors from scripts/torch-reference/scheduler_vectors.py).
 import { describe, expect, it } from 'vitest';
 import vectors from '../__vectors__/schedulers.json';
-import { createScheduler, type SchedulerName, type TimestepSpacing } from './index.ts';
+import type { SchedulerName } from '../../params/request.ts';
+import { createScheduler, type TimestepSpacing } from './index.ts';
 import { SchedulerConfigError } from './types.ts';
 
 /**

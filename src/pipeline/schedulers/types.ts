@@ -1,9 +1,7 @@
 // The scheduler contract shared by the denoising loop and every sampler (Euler, Euler ancestral,
 // DDIM, DPM++ 2M Karras, LCM), their options, and the typed errors they throw. Samplers follow
 // diffusers' formulas; a step is addressed by its index into `timesteps`, not by timestep value.
-
-export const SCHEDULER_NAMES = ['euler', 'euler-ancestral', 'ddim', 'dpmpp-2m-karras', 'lcm'] as const;
-export type SchedulerName = (typeof SCHEDULER_NAMES)[number];
+import type { SchedulerName } from '../../params/request.ts';
 
 export type PredictionType = 'epsilon' | 'v_prediction';
 export type TimestepSpacing = 'leading' | 'trailing' | 'linspace';

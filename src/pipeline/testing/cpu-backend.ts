@@ -7,9 +7,11 @@ import { createCpuSplitRunner } from '../../onnx/testing/cpu-split-runner.ts';
 import { DataType, decodeModel, encodeModel } from '../../onnx/proto.ts';
 import { unpackPackedMha } from '../../onnx/unpack-mha.ts';
 import { unfuseBiasSplitGelu } from '../../onnx/ort-forms.ts';
-import type { OnnxFile, SdPipelineFiles } from '../load-pipeline.ts';
+import type { SdPipelineFiles } from '../load-pipeline.ts';
+import type { OnnxFile } from '../../onnx/model-file.ts';
 import { fromHalf, toHalf } from '../../onnx/float16.ts';
-import type { SdBackend, SdModel, TextContext } from '../sd-pipeline.ts';
+import type { SdModel } from '../sd-pipeline.ts';
+import type { SdBackend, TextContext } from '../../gpu/sd-backend.ts';
 import { PromptTokenizer } from '../tokenizer.ts';
 import { schedulerOptionsFromConfig } from '../schedulers/index.ts';
 import { unetContract } from '../unet-contract.ts';
@@ -37,7 +39,8 @@ export async function createCpuSdModel(files: SdPipelineFiles, opts: { unsplit?:
     sites: split.sites,
     hasVaeEncoder: Boolean(enc),
     async encodeText(ids, batch) {
-      const t = textIds === DataType.INT64 ? new ortNode.Tensor('int64', BigInt64Array.from(ids, (x) => BigInt(x)), [batch, 77]) : new ortNode.Tensor('int32', ids, [batch, 77]);
+      const dims = [batch, ids.length / batch];
+      const t = textIds === DataType.INT64 ? new ortNode.Tensor('int64', BigInt64Array.from(ids, (x) => BigInt(x)), dims) : new ortNode.Tensor('int32', ids, dims);
       const out = await text.run({ input_ids: t });
       return { tensor: out.last_hidden_state, dispose() {} } as TextContext;
     },

@@ -2,7 +2,9 @@
 // counts generations in flight, and either answers by itself (after `stepMs` per step, reporting
 // progress) or waits for the test to settle each call (`manual`). Its images are a deterministic
 // pattern of the request (seed, size, SA on/off), so equal requests give equal pixels.
-import type { CallOptions, Engine, GenerateRequest, GenerateResult, ImageRgba, ModelInfo, ModelSource, StageTimings } from '../../pipeline/engine.ts';
+import type { CallOptions, Engine, GenerateResult, GpuStatus, ModelInfo, ModelSource, StageTimings } from '../../pipeline/engine.ts';
+import type { ImageRgba } from '../../image/rgba.ts';
+import type { GenerateRequest } from '../../params/request.ts';
 import { sdUnetSites } from '../../sa/index.ts';
 
 /** Same name and message as the engine's GenerationInterrupted (src/pipeline/engine.ts). */
@@ -31,6 +33,8 @@ export interface FakeEngineOptions {
   /** how long load() takes (default: a microtask) */
   loadMs?: number;
   info?: Partial<ModelInfo>;
+  /** what probe() answers (default: an idle status) */
+  gpu?: GpuStatus | (() => Promise<GpuStatus>);
 }
 
 export interface FakeEngine extends Engine {
@@ -47,6 +51,8 @@ export interface FakeEngine extends Engine {
   /** resolve the oldest pending generate() */
   settle: () => void;
   fail: (e: Error) => void;
+  /** report an uncaptured device error to the onDeviceError listeners */
+  deviceError: (message: string) => void;
 }
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -90,11 +96,12 @@ function fakeTimings(req: GenerateRequest): StageTimings {
   const saAttention = req.steps * (sa ? 8 : 20) * px;
   const text = 12;
   const vae = 90 * px;
-  return { text, unetOrt, saPool, saProject, saAttention, vae, total: text + unetOrt + saPool + saProject + saAttention + vae, method: 'fake' };
+  return { text, unetOrt, saPool, saProject, saAttention, saWall: saAttention, vae, total: text + unetOrt + saPool + saProject + saAttention + vae, method: 'fake' };
 }
 
 export function createFakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
   let interruptCurrent: (() => void) | null = null;
+  const errorListeners: ((message: string) => void)[] = [];
   const info: ModelInfo = {
     id: 'tiny', base: 'models/tiny', attentionStyle: 'torch2', dtype: 'float32', latentChannels: 4, vaeScale: 8, hasVaeEncoder: true,
     sites: sdUnetSites().map((s) => ({ ...s, heads: 8 })),
@@ -160,6 +167,16 @@ export function createFakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
       interruptCurrent?.();
     },
     async unload() {},
+    async probe() {
+      const g = opts.gpu ?? { kind: 'idle' };
+      return typeof g === 'function' ? g() : g;
+    },
+    onDeviceError(listener) {
+      errorListeners.push(listener);
+    },
+    deviceError(message) {
+      for (const l of errorListeners) l(message);
+    },
     settle() {
       engine.pending.shift()?.resolve();
     },

@@ -1,7 +1,7 @@
 // Ports for unit tests: a fake engine, a GPU that is ready (or not), and a small model catalog
 // with one model of each kind of refusal (fp16-only, fixed size).
 import type { ModelEntry } from '../../pipeline/registry.ts';
-import type { AdapterInfoView, GpuStatus } from '../gpu-slice.ts';
+import type { AdapterReport } from '../../gpu/device.ts';
 import type { AppPorts, ModelCatalog } from '../ports.ts';
 import { createFakeEngine, type FakeEngine, type FakeEngineOptions } from './fake-engine.ts';
 
@@ -27,16 +27,16 @@ export const TEST_CATALOG: ModelCatalog = {
   },
 };
 
-export const TEST_ADAPTER: AdapterInfoView = {
+export const TEST_ADAPTER: AdapterReport = {
   vendor: 'test', architecture: 'test', device: '', description: 'test adapter', isFallbackAdapter: true,
   shaderF16: false, timestampQuery: false,
   limits: { maxBufferSize: 2 ** 30, maxStorageBufferBindingSize: 2 ** 30, maxComputeWorkgroupStorageSize: 32768, maxComputeInvocationsPerWorkgroup: 256, maxStorageBuffersPerShaderStage: 10 },
 };
 
-export function fakePorts(opts: FakeEngineOptions & { gpu?: GpuStatus } = {}): AppPorts & { engine: FakeEngine } {
-  const gpu: GpuStatus = opts.gpu ?? {
+export function fakePorts(opts: FakeEngineOptions = {}): AppPorts & { engine: FakeEngine } {
+  const gpu: FakeEngineOptions['gpu'] = opts.gpu ?? {
     kind: 'ready', adapter: TEST_ADAPTER,
     selfCheck: { maxAbsError: 0, kernelToOrtError: 0, ortToKernelError: 0, sample: [], ok: true, elapsedMs: 1 },
   };
-  return { probeGpu: async () => gpu, engine: createFakeEngine(opts), models: TEST_CATALOG };
+  return { engine: createFakeEngine({ ...opts, gpu }), models: TEST_CATALOG };
 }

@@ -2,7 +2,7 @@
 // (SPEC_SA.md §6) say it should relative to the defaults.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SA_PARAMS, normalizeSaParams } from '../sa/index.ts';
-import { SA_PRESETS, SA_PRESET_IDS, findSaPreset, isSaPresetId, matchingSaPresets } from './presets.ts';
+import { SA_PRESETS, SA_PRESET_IDS, findSaPreset, isSaPresetId, matchingSaPresets } from './sa-presets.ts';
 
 const preset = (id: string) => findSaPreset(id)!.params;
 

@@ -11,9 +11,7 @@
 // normalizeSaParams, because a dropped PNG is untrusted input.
 import { normalizeSaParams, parseSaJson, saParamsToJson, type Notice } from '../sa/index.ts';
 import { SCHEDULER_LABELS, normalizeGenParams, prefixNotices, type ParamSet } from './gen-params.ts';
-import { insertPngText, readPngText, type PngText } from './png-metadata-chunks.ts';
-
-export { PngFormatError, crc32, encodePng } from './png-metadata-chunks.ts';
+import { insertPngText, readPngText, type PngText } from '../image/png.ts';
 
 export const PNG_PARAMS_VERSION = 1;
 export const A1111_KEYWORD = 'parameters';

@@ -1,7 +1,7 @@
 // Image metrics: PSNR by hand, SSIM against a brute-force 11×11 reference written from the paper's
 // formulas, SSIM behaviour (identity, symmetry, falling with noise), and the heat map's scaling.
 import { describe, expect, it } from 'vitest';
-import { ImageMetricsError, diffHeatmap, mseRgb, psnr, ssim, type RgbaImage } from './image-metrics.ts';
+import { ImageMetricsError, diffHeatmap, mseRgb, psnr, ssim, type RgbaImage } from './metrics.ts';
 
 function image(w: number, h: number, pixel: (x: number, y: number) => [number, number, number, number?]): RgbaImage {
   const data = new Uint8ClampedArray(w * h * 4);

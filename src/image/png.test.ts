@@ -1,7 +1,7 @@
 // Low-level PNG: CRC-32 and Adler-32 against published vectors and Node's zlib, the encoder decoded
 // by an independent reader (DataView + zlib.inflateSync), and text chunks written and read back.
 import { crc32 as nodeCrc32, inflateSync } from 'node:zlib';
-import { decodePngForTest } from './png-metadata.test-util.ts';
+import { decodePngForTest } from './png.test-util.ts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -14,7 +14,7 @@ import {
   textChunk,
   walkPngChunks,
   zlibStored,
-} from './png-metadata-chunks.ts';
+} from './png.ts';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resizeRgba } from './image-resize.ts';
+import { resizeRgba } from './resize.ts';
 
 const gray = (w: number, h: number, values: number[]) => ({
   width: w, height: h, data: new Uint8ClampedArray(values.flatMap((v) => [v, v, v, 255])),

@@ -3,11 +3,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SA_PARAMS, setSaParam } from '../sa/index.ts';
+import { SCHEDULER_NAMES } from './request.ts';
 import {
   DEFAULT_GEN_PARAMS,
   GEN_PARAM_SPECS,
   MAX_SEED,
-  SCHEDULERS,
+  SCHEDULER_LABELS,
   cleanText,
   genParamSpec,
   generateRequestFrom,
@@ -16,7 +17,7 @@ import {
   setGenParam,
   type GenParams,
 } from './gen-params.ts';
-import { findSaPreset } from './presets.ts';
+import { findSaPreset } from './sa-presets.ts';
 import { expectValidGenParams } from './gen-params.test-util.ts';
 
 // The ranges of the brief for issue 8, written out by hand.
@@ -42,7 +43,8 @@ describe('defaults and parameter table', () => {
       expect(spec.default, spec.path).toEqual(getGenParam(DEFAULT_GEN_PARAMS, spec.path));
       expect(spec.tooltip.length, spec.path).toBeGreaterThan(10);
     }
-    expect(SCHEDULERS).toEqual(['euler', 'euler-ancestral', 'ddim', 'dpmpp-2m-karras', 'lcm']);
+    expect(Object.keys(SCHEDULER_LABELS)).toEqual([...SCHEDULER_NAMES]); // menu labels in the names' order
+    expect(SCHEDULER_NAMES).toEqual(['euler', 'euler-ancestral', 'ddim', 'dpmpp-2m-karras', 'lcm']);
     expect(DEFAULT_GEN_PARAMS.hires.sa).toEqual(findSaPreset('second-pass')!.params);
     expect(MAX_SEED).toBe(4294967295);
   });

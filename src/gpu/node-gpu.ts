@@ -1,9 +1,9 @@
-// WebGPU in Node through the npm `webgpu` package (Dawn), for GPU tests, the CLI and benchmarks.
+// WebGPU in Node through the npm `webgpu` package (Dawn), for the CLI, benchmarks and GPU tests.
 // Applies the measured workarounds of shared/WEBGPU_ON_CPU.md so onnxruntime-web runs here too.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { acquireGpu, type GpuContext } from '../device.ts';
+import { acquireGpu, type GpuContext } from './device.ts';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 

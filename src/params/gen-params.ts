@@ -3,9 +3,10 @@
 // `normalizeGenParams` reads untrusted input (a link, a dropped PNG) without ever throwing: bad
 // values are clamped, rounded or replaced, each with a Notice (the same type as src/sa).
 import { normalizeSaParams, type Notice, type SaParams } from '../sa/index.ts';
-import type { GenerateRequest, ImageRgba, SchedulerName } from '../pipeline/engine.ts';
-import { findSaPreset } from './presets.ts';
-import { EMBEDDED_DEFAULTS, EMBEDDED_MODEL_ID } from '../pipeline/registry.ts';
+import type { ImageRgba } from '../image/rgba.ts';
+import { SCHEDULER_NAMES, type GenerateRequest, type SchedulerName } from './request.ts';
+import { findSaPreset } from './sa-presets.ts';
+import { EMBEDDED_DEFAULTS, EMBEDDED_MODEL_ID } from './model-defaults.ts';
 
 export type { Notice };
 
@@ -52,7 +53,6 @@ export const SCHEDULER_LABELS: Readonly<Record<SchedulerName, string>> = Object.
   'dpmpp-2m-karras': 'DPM++ 2M Karras',
   lcm: 'LCM',
 });
-export const SCHEDULERS = Object.keys(SCHEDULER_LABELS) as readonly SchedulerName[];
 
 export const MAX_PROMPT_CHARS = 2000;
 export const MAX_SEED = 2 ** 32 - 1;
@@ -103,7 +103,7 @@ export const GEN_PARAM_SPECS: readonly GenParamSpec[] = Object.freeze([
   num('guidance', 'Guidance (CFG)', 0, 30, 0.5, 'How strongly the prompt steers the image; 0–1 turns classifier-free guidance off (turbo and LCM models want it low).'),
   num('width', 'Width', 64, 2048, 8, 'Pixels; a multiple of 8 (the VAE scale). Large sizes need much GPU memory.', { integer: true, multipleOf: 8 }),
   num('height', 'Height', 64, 2048, 8, 'Pixels; a multiple of 8 (the VAE scale). Large sizes need much GPU memory.', { integer: true, multipleOf: 8 }),
-  { kind: 'enum', path: 'scheduler', label: 'Sampler', options: SCHEDULERS, default: D.scheduler, tooltip: 'The noise schedule and solver. SA follows the model timestep of each step, whatever the sampler.' },
+  { kind: 'enum', path: 'scheduler', label: 'Sampler', options: SCHEDULER_NAMES, default: D.scheduler, tooltip: 'The noise schedule and solver. SA follows the model timestep of each step, whatever the sampler.' },
   num('denoise', 'Denoise (img2img)', 0, 1, 0.01, 'img2img only: the fraction of the schedule run from the init image. Low keeps the image; SA is weak when it starts mid-schedule, so raise SA strength or lower time decay.'),
   { kind: 'boolean', path: 'hires.enabled', label: 'Hires second pass', default: D.hires.enabled, tooltip: 'Upscale the first image and sample it again (img2img) at the larger size, with its own SA settings.' },
   num('hires.scale', 'Hires scale', 1, 2, 0.05, 'Upscale factor of the second pass; the result is rounded to a multiple of 8.'),

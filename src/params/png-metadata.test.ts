@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SA_PARAMS, setSaParam } from '../sa/index.ts';
 import { DEFAULT_GEN_PARAMS, type GenParams, type ParamSet } from './gen-params.ts';
 import { genParamsArb, genParamsViolations, saParamsArb } from './gen-params.test-util.ts';
-import { encodePng, insertPngText, readPngText } from './png-metadata-chunks.ts';
+import { encodePng, insertPngText, readPngText } from '../image/png.ts';
 import { a1111Text, fromA1111Text, readPngParams, slothfulJson, writePngParams } from './png-metadata.ts';
-import { decodePngForTest } from './png-metadata.test-util.ts';
+import { decodePngForTest } from '../image/png.test-util.ts';
 
 const RGBA = Uint8Array.from({ length: 4 * 3 * 4 }, (_, i) => (i * 29) & 255);
 const basePng = () => encodePng(RGBA, 4, 3);
