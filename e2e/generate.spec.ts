@@ -7,7 +7,7 @@ import { test, expect } from './fixture.ts';
 import { loadSdPipeline } from '../src/pipeline/load-pipeline.ts';
 import { createCpuSdModel } from '../src/pipeline/testing/cpu-backend.ts';
 import { generateImage } from '../src/pipeline/sd-pipeline.ts';
-import { generateRequestFrom } from '../src/state/gen-params.ts';
+import { generateRequestFrom } from '../src/params/gen-params.ts';
 import { fileFetch } from '../src/cli/file-fetch.ts';
 
 test.setTimeout(1_200_000);
@@ -17,9 +17,9 @@ test('generate: an image on the embedded model equals the CPU reference (SA off,
   page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
   await app.open('?v=1&m=tiny&w=128&h=128&st=2&s=7&sa.enabled=0');
   expect((await app.gpuSettled()).kind).toBe('ready');
-  const first = await page.evaluate(() => window.__slothful!.generate());
-  expect(first, JSON.stringify(await page.evaluate(() => window.__slothful!.state().run))).toBe('done');
-  const a = (await page.evaluate(() => window.__slothful!.lastResult()))!;
+  const first = await app.generate();
+  expect(first, JSON.stringify(await app.state((s) => s.run))).toBe('done');
+  const a = (await app.lastResult())!;
   expect([a.width, a.height, a.seed]).toEqual([128, 128, 7]);
   expect(a.timesteps.length).toBe(2);
   expect(a.meanRgba.every(Number.isFinite)).toBe(true);
@@ -32,8 +32,8 @@ test('generate: an image on the embedded model equals the CPU reference (SA off,
   // (Same seed ⇒ same pixels on the GPU path is checked in src/pipeline/sd-pipeline.gpu.test.ts.)
 
   // The same request through the CPU reference pipeline (the model files the page loaded).
-  const latents = (await page.evaluate(() => window.__slothful!.lastLatents()))!;
-  const { gen, sa } = await page.evaluate(() => window.__slothful!.state().params);
+  const latents = (await app.lastLatents())!;
+  const { gen, sa } = await app.state((s) => s.params);
   const base = pathToFileURL(resolve('public/models/tiny')).href;
   const files = await loadSdPipeline(base, { fetchImpl: fileFetch() });
   const cpu = await createCpuSdModel(files, { unsplit: true });
@@ -49,8 +49,8 @@ test('generate: an image on the embedded model equals the CPU reference (SA off,
 test('compare: SA off and SA on with one seed, side by side with PSNR and SSIM', async ({ app, page }) => {
   await app.open('?v=1&m=tiny&w=128&h=128&st=2&s=11&sa.time_decay=0&sa.in.strength=9&sa.out.strength=9');
   expect((await app.gpuSettled()).kind).toBe('ready');
-  expect(await page.evaluate(() => window.__slothful!.compare())).toBe('done');
-  const shots = await page.evaluate(() => window.__slothful!.history().slice(-2));
+  expect(await app.compare()).toBe('done');
+  const shots = (await app.history()).slice(-2);
   expect(shots).toHaveLength(2);
   const [off, on] = shots;
   expect(off.seed).toBe(on.seed);

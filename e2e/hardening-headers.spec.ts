@@ -41,7 +41,7 @@ test('the app is served with a strict CSP and runs under it: page, GPU self-chec
   const wasm = await request.get('/ort/ort-wasm-simd-threaded.asyncify.wasm');
   expect(wasm.headers()['content-security-policy']).toBe(csp);
 
-  await page.waitForFunction(() => Boolean(window.__slothful));
+  await app.ready();
   const gpu = await app.gpuSettled();
   expect(gpu.kind).toBe('ready');
   expect(gpu.kind === 'ready' && gpu.selfCheck.ok).toBe(true);

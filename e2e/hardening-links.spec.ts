@@ -1,12 +1,12 @@
 // Links as untrusted input through the real page: 20 seeded malformed / random / out-of-range /
 // oversized (100 kB) queries with markup and script payloads. Each opens with no page or console
-// error, shows exactly the notices the codec reports (src/state/url-preset.ts; the codec itself is
+// error, shows exactly the notices the codec reports (src/params/url-preset.ts; the codec itself is
 // audited by url-preset.fuzz.test.ts), holds the parameters the codec decodes, renders the prompt
 // as text, and runs none of its markup. WebGPU is hidden from these pages: the GPU probe (ORT
 // wasm + self-check) is not what is under test and would cost seconds per page.
 import { test, expect } from './fixture.ts';
 import { watchPage } from './hardening-watch.ts';
-import { decodeUrlPreset } from '../src/state/url-preset.ts';
+import { decodeUrlPreset } from '../src/params/url-preset.ts';
 import { capNotices } from '../src/state/params-slice.ts';
 
 /** xorshift32: the same 20 queries on every run. */
@@ -63,26 +63,23 @@ function fuzzQuery(i: number): string {
 
 const QUERIES = Array.from({ length: 20 }, (_, i) => fuzzQuery(i));
 
-test('20 fuzzed links: no error, the codec\'s notices shown in full, the decoded values held, no markup run', async ({ page }) => {
+test('20 fuzzed links: no error, the codec\'s notices shown in full, the decoded values held, no markup run', async ({ app, page }) => {
   test.setTimeout(120_000);
   expect(QUERIES.filter((q) => q.length >= 100_000)).toHaveLength(4);
   const watch = await watchPage(page);
   await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true }));
   // vite preview (Node) answers 431 to URLs over 16 kB; a host that takes them serves the app as is
-  const app = await page.request.get('/');
-  const appBody = await app.body();
-  await page.route((url) => url.pathname === '/' && url.search.length > 8000, (route) => route.fulfill({ status: 200, headers: app.headers(), body: appBody }));
+  const served = await page.request.get('/');
+  const appBody = await served.body();
+  await page.route((url) => url.pathname === '/' && url.search.length > 8000, (route) => route.fulfill({ status: 200, headers: served.headers(), body: appBody }));
   let shown = 0;
   for (const [i, q] of QUERIES.entries()) {
     const res = await page.goto(`/?${q}`);
-    await page.waitForFunction(() => Boolean(window.__slothful));
+    await app.ready();
     const search = new URL(res!.url()).search; // as the browser normalised it: what the app read
     const expected = decodeUrlPreset(search);
     const want = capNotices(expected.notices).map((n) => n.message);
-    const got = await page.evaluate(() => {
-      const s = window.__slothful!.state();
-      return { gen: s.params.gen, sa: s.params.sa, notices: s.params.notices.map((n) => n.message) };
-    });
+    const got = await app.state((s) => ({ gen: s.params.gen, sa: s.params.sa, notices: s.params.notices.map((n) => n.message) }));
     const label = `query ${i}: ${q.slice(0, 120)}`;
     expect(got.notices, label).toEqual(want);
     expect({ gen: got.gen, sa: got.sa }, label).toEqual(expected.params);

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
-import { test, expect } from './fixture.ts';
+import { test, expect, SlothfulPage } from './fixture.ts';
 import { watchPage, type PageWatch } from './hardening-watch.ts';
 import { GraphBuilder } from '../src/onnx/builder.ts';
 import { buildUnet } from '../src/models/unet.ts';
@@ -94,22 +94,20 @@ async function serveBrokenModels(page: Page): Promise<string[]> {
   return served;
 }
 
-const state = (page: Page) => page.evaluate(() => {
-  const s = window.__slothful!.state();
-  return { model: s.model, loaded: s.loadedModel?.key ?? null, run: s.run, history: s.history.items.length };
-});
+const state = (app: SlothfulPage) => app.state((s) => ({ model: s.model, loaded: s.loadedModel?.key ?? null, run: s.run, history: s.history.items.length }));
 
 test.describe.configure({ mode: 'serial' });
 test.setTimeout(300_000);
 
 let page: Page;
+let app: SlothfulPage;
 let watch: PageWatch;
 
 test.beforeAll(async ({ browser }) => {
   page = await browser.newPage();
   watch = await watchPage(page);
-  await page.goto('/?v=1&m=tiny');
-  await page.waitForFunction(() => Boolean(window.__slothful));
+  app = new SlothfulPage(page);
+  await app.open('?v=1&m=tiny');
 });
 
 test.afterAll(async () => {
@@ -118,23 +116,23 @@ test.afterAll(async () => {
 
 test('broken model folders: a typed, readable error each, and the tiny model stays loaded', async () => {
   const served = await serveBrokenModels(page);
-  expect((await page.evaluate(() => window.__slothful!.gpuSettled())).kind).toBe('ready');
-  expect(await page.evaluate(() => window.__slothful!.loadModel())).toBe('done');
-  expect((await state(page)).loaded).toBe('tiny');
+  expect((await app.gpuSettled()).kind).toBe('ready');
+  expect(await app.loadModel()).toBe('done');
+  expect((await state(app)).loaded).toBe('tiny');
 
   await page.getByTestId('model-select').selectOption('custom');
   const origin = new URL(page.url()).origin;
   for (const c of CASES) {
     await page.locator('#custom-base').fill(`${origin}/broken/${c.name}`);
     await page.getByTestId('model-status').getByRole('button', { name: 'Load now' }).click();
-    await page.waitForFunction(() => window.__slothful!.state().run.outcome !== null && window.__slothful!.state().run.job === null);
+    await app.waitForState((s) => s.run.outcome !== null && s.run.job === null);
     const error = page.getByTestId('run-error');
     await expect(error, c.name).toContainText(`${c.title} (${c.kind}): `);
     expect(await error.textContent(), c.name).toMatch(c.says);
     await expect(error.locator('.hint'), c.name).not.toBeEmpty();
     await expect(page.getByTestId('model-load-error'), c.name).toContainText(`Load failed (${c.kind})`);
     await expect(page.getByTestId('model-still-loaded'), c.name).toContainText('Still loaded: tiny');
-    const s = await state(page);
+    const s = await state(app);
     expect(s.run.outcome, c.name).toBe('error');
     expect(s.model, c.name).toMatchObject({ kind: 'error', key: `custom:${origin}/broken/${c.name}`, error: { kind: c.kind } });
     expect(s.loaded, c.name).toBe('tiny');
@@ -159,25 +157,15 @@ const SIZES: [number, number][] = [
 ];
 
 test('non-square sizes through the tiny pipeline (1 step, no CFG); 5 quick Generate clicks run one generation', async () => {
-  expect((await state(page)).model).toMatchObject({ kind: 'ready', key: 'tiny' });
+  expect((await state(app)).model).toMatchObject({ kind: 'ready', key: 'tiny' });
   // 72×136 would fail inside the U-Net (/up_blocks.1/Concat): refused up front, with a size to use
-  await page.evaluate(() => {
-    window.__slothful!.state().setGen('width', 72);
-    window.__slothful!.state().setGen('height', 136);
-  });
+  await app.setGen({ width: 72, height: 136 });
   await expect(page.getByTestId('run-blocker')).toContainText('multiples of 64');
   await expect(page.getByTestId('run-blocker')).toContainText('try 64×128');
   await expect(page.getByTestId('generate')).toBeDisabled();
   for (const [i, [width, height]] of SIZES.entries()) {
-    await page.evaluate(([w, h]) => {
-      const s = window.__slothful!.state();
-      s.setGen('steps', 1);
-      s.setGen('guidance', 0);
-      s.setGen('width', w);
-      s.setGen('height', h);
-      s.setGen('seed', w * 1000 + h);
-    }, [width, height]);
-    const before = (await state(page)).history;
+    await app.setGen({ steps: 1, guidance: 0, width, height, seed: width * 1000 + height });
+    const before = (await state(app)).history;
     if (i === 0) {
       // five clicks before React re-renders the button as disabled: the store refuses four
       await page.evaluate(() => {
@@ -186,19 +174,19 @@ test('non-square sizes through the tiny pipeline (1 step, no CFG); 5 quick Gener
       });
       await expect(page.getByTestId('generate')).toBeDisabled();
       await expect(page.getByTestId('model-select')).toBeDisabled();
-      expect(await page.evaluate(() => window.__slothful!.generate())).toBe('busy');
-      await page.evaluate(() => window.__slothful!.waitIdle());
+      expect(await app.generate()).toBe('busy');
+      await app.waitIdle();
     } else {
-      expect(await page.evaluate(() => window.__slothful!.generate()), `${width}×${height}`).toBe('done');
+      expect(await app.generate(), `${width}×${height}`).toBe('done');
     }
-    const s = await state(page);
+    const s = await state(app);
     expect(s.run, `${width}×${height}`).toMatchObject({ outcome: 'done', error: null });
     expect(s.history, `${width}×${height}: one image`).toBe(before + 1);
-    const r = (await page.evaluate(() => window.__slothful!.lastResult()))!;
+    const r = (await app.lastResult())!;
     expect([r.width, r.height]).toEqual([width, height]);
     console.log(`${width}×${height}: ${Math.round(r.timings.total)} ms in the engine`);
     expect(r.meanRgba.every(Number.isFinite)).toBe(true);
-    const latents = (await page.evaluate(() => window.__slothful!.lastLatents()))!;
+    const latents = (await app.lastLatents())!;
     expect(latents.length).toBe((4 * width * height) / 64);
     expect(latents.every(Number.isFinite)).toBe(true);
     expect(Math.max(...latents.map(Math.abs))).toBeGreaterThan(0);

@@ -7,14 +7,14 @@ import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Page } from '@playwright/test';
-import { test, expect } from './fixture.ts';
+import { test, expect, type SlothfulPage } from './fixture.ts';
 import { buildReplica } from '../src/models/replicas.ts';
 import { MODEL_REGISTRY } from '../src/pipeline/registry.ts';
 import { loadSdPipeline, type LoadOptions } from '../src/pipeline/load-pipeline.ts';
 import { createCpuSdModel } from '../src/pipeline/testing/cpu-backend.ts';
 import { memoryFetch } from '../src/pipeline/testing/memory-fetch.ts';
 import { generateImage } from '../src/pipeline/sd-pipeline.ts';
-import { generateRequestFrom } from '../src/state/gen-params.ts';
+import { generateRequestFrom } from '../src/params/gen-params.ts';
 
 test.setTimeout(900_000);
 
@@ -33,12 +33,12 @@ async function serveRepo(page: Page, base: string, files: Map<string, Uint8Array
   return asked;
 }
 
-const settle = (page: Page) => page.waitForFunction(() => window.__slothful!.state().run.job === null && window.__slothful!.state().run.outcome !== null);
+const settle = (app: SlothfulPage) => app.waitForState((s) => s.run.job === null && s.run.outcome !== null);
 
 /** The page's latents against the CPU reference pipeline on the same files and request. */
-async function expectCpuReference(page: Page, files: Map<string, Uint8Array>, layout?: LoadOptions['layout']) {
-  const latents = (await page.evaluate(() => window.__slothful!.lastLatents()))!;
-  const { gen, sa } = await page.evaluate(() => window.__slothful!.state().params);
+async function expectCpuReference(app: SlothfulPage, files: Map<string, Uint8Array>, layout?: LoadOptions['layout']) {
+  const latents = (await app.lastLatents())!;
+  const { gen, sa } = await app.state((s) => s.params);
   const cpu = await createCpuSdModel(await loadSdPipeline('mem://ref', { fetchImpl: memoryFetch(files, 'mem://ref'), layout }), { unsplit: !sa.enabled });
   const ref = await generateImage(cpu, generateRequestFrom(gen, sa));
   await cpu.release();
@@ -57,15 +57,15 @@ test("sd-turbo's exact form at its real URL: refused on the U-Net's graph (fp16 
   // the registry entry itself is refused up front on this adapter (no request at all)
   await page.getByTestId('model-select').selectOption('sd-turbo');
   await expect(page.getByTestId('tested-form')).toContainText('replica ✓');
-  expect(await page.evaluate(() => window.__slothful!.generate())).toBe('error');
-  expect((await page.evaluate(() => window.__slothful!.state().run.error))?.message).toMatch(/fp16 weights and needs WebGPU's shader-f16/);
+  expect(await app.generate()).toBe('error');
+  expect((await app.state((s) => s.run.error))?.message).toMatch(/fp16 weights and needs WebGPU's shader-f16/);
   expect(asked).toEqual([]);
   // the same files at the same URL as a custom model: the preflight refuses the U-Net's graph
   await page.getByTestId('model-select').selectOption('custom');
   await page.locator('#custom-base').fill(base);
   await page.getByTestId('model-status').getByRole('button', { name: 'Load now' }).click();
-  await settle(page);
-  const s = await page.evaluate(() => window.__slothful!.state().model);
+  await settle(app);
+  const s = await app.state((st) => st.model);
   expect(s).toMatchObject({ kind: 'error', error: { kind: 'unsupported' } });
   expect(s.kind === 'error' && s.error.message).toMatch(/unet\/model\.onnx computes in float16 and needs WebGPU's shader-f16/);
   expect(asked.filter((p) => p.endsWith('.onnx'))).toEqual(['unet/model.onnx']);
@@ -78,14 +78,11 @@ test("sd21-base's form (com.microsoft Attention, MultiHeadAttention, BiasSplitGe
   await app.open('?v=1&m=custom&w=128&h=128&st=1&s=5&g=7.5&sa.time_decay=0&sa.in.strength=9&sa.out.strength=9');
   expect((await app.gpuSettled()).kind).toBe('ready');
   await page.locator('#custom-base').fill(base);
-  expect(await page.evaluate(() => window.__slothful!.generate())).toBe('done');
-  const info = await page.evaluate(() => {
-    const m = window.__slothful!.state().model;
-    return m.kind === 'ready' ? m.info : null;
-  });
+  expect(await app.generate()).toBe('done');
+  const info = await app.state((s) => (s.model.kind === 'ready' ? s.model.info : null));
   expect(info?.attentionStyle).toBe('ort-attention');
   expect(info?.sites).toHaveLength(16);
-  await expectCpuReference(page, files);
+  await expectCpuReference(app, files);
   // the download is kept in the browser: listed under "Stored models", and deleted from there
   await page.getByTestId('stored-models').locator('summary').click();
   const row = page.getByTestId('stored-model').filter({ hasText: 'Stable Diffusion 2.1 base' });
@@ -107,11 +104,11 @@ test('a local folder: the flat sd15-webnn form (fixed b2 shapes, its tokenizer b
     expect((await app.gpuSettled()).kind).toBe('ready');
     await page.getByTestId('local-folder-input').setInputFiles(dir);
     await expect(page.getByTestId('local-folder-name')).toContainText(`sd15-webnn: ${all.size} files`);
-    expect(await page.evaluate(() => window.__slothful!.generate())).toBe('done');
-    const key = await page.evaluate(() => window.__slothful!.state().loadedModel?.key);
+    expect(await app.generate()).toBe('done');
+    const key = await app.state((s) => s.loadedModel?.key);
     expect(key).toMatch(/^local:sd15-webnn:/);
     const layout = { textEncoder: 'text-encoder.onnx', unet: [...r.files.keys()].find((p) => p.startsWith('sd-unet'))!, vaeDecoder: [...r.files.keys()].find((p) => p.includes('vae-decoder'))!, vaeEncoder: null, tokenizerDir: '' };
-    await expectCpuReference(page, all, layout);
+    await expectCpuReference(app, all, layout);
   } finally {
     rmSync(dirname(dir), { recursive: true, force: true });
   }
@@ -139,8 +136,8 @@ test('a model kept in OPFS (where files over the Cache Storage quota go) loads w
   }, payload);
   await page.locator('#custom-base').fill(base);
   await page.getByTestId('model-status').getByRole('button', { name: 'Load now' }).click();
-  await settle(page);
-  expect((await page.evaluate(() => window.__slothful!.state().model)).kind).toBe('ready');
+  await settle(app);
+  expect((await app.state((s) => s.model)).kind).toBe('ready');
   expect(asked).toEqual([]); // every file came from OPFS
   await page.getByTestId('stored-models').locator('summary').click();
   const row = page.getByTestId('stored-model').filter({ hasText: base });

@@ -18,25 +18,23 @@ interface Row {
   created: number;
 }
 
-test(`soak: ${N} generations in one page hold GPU memory at its level after the first`, async ({ app, page }, info) => {
+test(`soak: ${N} generations in one page hold GPU memory at its level after the first`, async ({ app }, info) => {
   test.setTimeout(N * 240_000);
   await app.open('?v=1&m=tiny&w=64&h=64&st=1&g=0&s=1');
   expect((await app.gpuSettled()).kind).toBe('ready');
   const rows: Row[] = [];
   for (let i = 1; i <= N; i++) {
     const t0 = Date.now();
-    const outcome = await page.evaluate((seed) => {
-      window.__slothful!.state().setGen('seed', seed);
-      return window.__slothful!.generate();
-    }, i);
-    expect(outcome, JSON.stringify(await page.evaluate(() => window.__slothful!.state().run.error))).toBe('done');
-    const m = await page.evaluate(() => window.__slothful!.gpuMemory());
+    await app.setGen({ seed: i });
+    const outcome = await app.generate();
+    expect(outcome, JSON.stringify(await app.state((s) => s.run.error))).toBe('done');
+    const m = await app.gpuMemory();
     const row = { generation: i, ms: Date.now() - t0, liveBuffers: m.liveBuffers, liveBytes: m.liveBytes, peakBytes: m.peakBytes, created: m.created };
     rows.push(row);
     console.log(JSON.stringify(row));
     writeFileSync(info.outputPath('soak.json'), JSON.stringify(rows, null, 1));
   }
-  const last = (await page.evaluate(() => window.__slothful!.lastResult()))!;
+  const last = (await app.lastResult())!;
   expect([last.width, last.height, last.seed]).toEqual([64, 64, N]);
   const first = rows[0];
   expect(first.liveBuffers).toBeGreaterThan(0);

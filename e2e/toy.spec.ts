@@ -26,7 +26,7 @@ test('toy model: the prompt helper builds two prompts; the images show what they
   await app.open();
   expect((await app.gpuSettled()).kind).toBe('ready');
   await expect(page.getByTestId('prompt-helper')).toBeVisible();
-  const gen = await page.evaluate(() => window.__slothful!.state().params.gen);
+  const gen = await app.state((s) => s.params.gen);
   const { steps, guidance, scheduler } = check.settings;
   expect(gen).toMatchObject({ model: 'toy', width: 128, height: 128, seed: check.settings.seeds[0], steps, guidance, scheduler });
 
@@ -35,7 +35,7 @@ test('toy model: the prompt helper builds two prompts; the images show what they
     await page.getByTestId('prompt-helper-use').click();
     const caption = fillCaption(vocab.captionTemplates.single, { colour, shape, background });
     await expect(page.getByTestId('gen-prompt')).toHaveValue(caption);
-    expect(await page.evaluate(() => window.__slothful!.generate())).toBe('done');
+    expect(await app.generate()).toBe('done');
     const pixels = await page.getByTestId('main-image').evaluate((c: HTMLCanvasElement) => {
       const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
       return { width: d.width, height: d.height, data: Array.from(d.data) };

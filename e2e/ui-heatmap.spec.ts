@@ -21,10 +21,10 @@ test('moving Depth decay changes the heatmap cells of the deeper down blocks onl
 
   await expect.poll(() => rowCells('in', 1)).toEqual(level1Before.map(() => '—'));
   expect(await rowCells('in', 0)).toEqual(level0Before); // depth 1: (1/1)^decay = 1, unchanged
-  const state = await page.evaluate(() => window.__slothful!.state().params.sa);
+  const state = await app.state((s) => s.params.sa);
   expect([state.in.depth_decay, state.out.depth_decay]).toEqual([4, 4]);
   // the panel shows what the test API computes
-  const api = await page.evaluate(() => window.__slothful!.heatmap().rows.find((r) => r.side === 'in' && r.level === 1)!.labels);
+  const api = (await app.heatmap()).rows.find((r) => r.side === 'in' && r.level === 1)!.labels;
   expect(api).toEqual(level1Before.map(() => '—'));
 });
 

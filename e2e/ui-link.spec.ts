@@ -1,6 +1,6 @@
 // Links as untrusted input, without a model: a malformed link opens with its values clamped and
 // a visible, dismissible list of notices, and markup in it stays text. Share → open restores.
-import { test, expect } from './fixture.ts';
+import { test, expect, SlothfulPage } from './fixture.ts';
 
 test('a malformed link is clamped, says so, and never runs its markup', async ({ app, page }) => {
   const prompt = '<script>window.__pwned = 1</script><b>bold?</b>';
@@ -17,7 +17,7 @@ test('a malformed link is clamped, says so, and never runs its markup', async ({
   await expect(notices).toContainText('<img src=x onerror'); // shown as text
   await expect(notices.locator('img, script, b')).toHaveCount(0);
 
-  const params = await page.evaluate(() => window.__slothful!.state().params);
+  const params = await app.state((s) => s.params);
   expect(params.gen.steps).toBe(150);
   expect(params.gen.width).toBe(1000);
   expect(params.sa.in.strength).toBe(50);
@@ -44,10 +44,7 @@ test('Share copies a link that restores every parameter in a new page', async ({
   await strength.fill('7.5');
   await strength.press('Enter');
 
-  const before = await page.evaluate(() => {
-    const p = window.__slothful!.state().params;
-    return { gen: p.gen, sa: p.sa };
-  });
+  const before = await app.state((s) => ({ gen: s.params.gen, sa: s.params.sa }));
   expect(before.gen.seed).toBe(4242);
   expect(before.sa.out.strength).toBe(7.5);
   expect(before.sa.in.mode).toBe('2D_MAX');
@@ -58,11 +55,9 @@ test('Share copies a link that restores every parameter in a new page', async ({
 
   const other = await context.newPage();
   await other.goto(link);
-  await other.waitForFunction(() => Boolean(window.__slothful));
-  const after = await other.evaluate(() => {
-    const p = window.__slothful!.state().params;
-    return { gen: p.gen, sa: p.sa, notices: p.notices };
-  });
+  const otherApp = new SlothfulPage(other);
+  await otherApp.ready();
+  const after = await otherApp.state((s) => ({ gen: s.params.gen, sa: s.params.sa, notices: s.params.notices }));
   expect(after.notices).toEqual([]);
   expect({ gen: after.gen, sa: after.sa }).toEqual(before);
   await expect(other.getByTestId('gen-prompt')).toHaveValue('a sloth, "quoted", & more\nsecond line');
