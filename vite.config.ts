@@ -43,6 +43,9 @@ export default defineConfig({
   // The non-bundled ORT entry loads its wasm runtime from ort.env.wasm.wasmPaths (/ort/), so the
   // 27 MB wasm ships once, from our origin.
   resolve: { alias: [{ find: /^onnxruntime-web\/webgpu$/, replacement: ortNonBundledEntry() }] },
+  // The dev server pre-bundles what the engine worker imports too (its scan starts at index.html and
+  // does not follow `new Worker(new URL(…))`; a dependency found later reloads the page).
+  optimizeDeps: { entries: ['index.html', 'src/pipeline/engine.worker.ts'] },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 2048 },
   server: { host: '127.0.0.1', headers: securityHeaders(true) },
