@@ -4,9 +4,10 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { ortAssets, ortNonBundledEntry } from './scripts/vite-ort-assets.ts';
+// Where models may be downloaded from: one list, which the app also reads to explain a refused fetch.
+import { MODEL_HOSTS } from './src/params/model-url.ts';
 
-/** Where models may be downloaded from: the registry's Hugging Face repos and the CDNs they redirect to. */
-export const MODEL_HOSTS = ['https://huggingface.co', 'https://*.huggingface.co', 'https://*.hf.co'];
+export { MODEL_HOSTS };
 
 /** The app's Content-Security-Policy; `dev` adds what Vite's dev server injects (inline React Refresh preamble and styles, HMR socket). */
 export function contentSecurityPolicy(dev = false): string {

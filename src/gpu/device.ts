@@ -40,10 +40,10 @@ export interface AcquireOptions {
   onError?: (error: GPUError) => void;
 }
 
-export const WEBGPU_HELP =
-  'WebGPU is not available in this browser. Use a current Chrome, Edge or another Chromium-based browser ' +
-  '(on Linux start it with --enable-unsafe-webgpu, or enable chrome://flags/#enable-unsafe-webgpu), ' +
-  'or Safari 26 / Firefox 141 or newer.';
+// What is missing, only: what to do about it is the one hint of WebGPUUnavailableError
+// (WEBGPU_HINT in src/state/run-errors.ts), shown beside the message wherever it appears.
+export const NO_WEBGPU_MESSAGE = 'This browser does not offer WebGPU (navigator.gpu is missing).';
+export const NO_ADAPTER_MESSAGE = 'The browser offers WebGPU but no GPU adapter for it (blocked, or not supported on this system).';
 
 function reportOf(adapter: GPUAdapter): AdapterReport {
   const info = adapter.info;
@@ -75,9 +75,9 @@ function reportOf(adapter: GPUAdapter): AdapterReport {
  * kernels can use (shader-f16, timestamp-query). `gpu` defaults to `navigator.gpu`.
  */
 export async function acquireGpu(gpu: GPU | undefined = globalThis.navigator?.gpu, opts: AcquireOptions = {}): Promise<GpuContext> {
-  if (!gpu) throw new WebGPUUnavailableError(WEBGPU_HELP);
+  if (!gpu) throw new WebGPUUnavailableError(NO_WEBGPU_MESSAGE);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) throw new WebGPUUnavailableError(`No WebGPU adapter was found. ${WEBGPU_HELP}`);
+  if (!adapter) throw new WebGPUUnavailableError(NO_ADAPTER_MESSAGE);
   const wanted: GPUFeatureName[] = ['shader-f16', 'timestamp-query'];
   const requiredFeatures = wanted.filter((f) => adapter.features.has(f));
   const l = adapter.limits;

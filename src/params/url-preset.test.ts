@@ -129,3 +129,53 @@ describe('round trip', () => {
     );
   });
 });
+
+describe('the custom model URL in the link (mu)', () => {
+  const custom: ParamSet = { gen: { ...DEFAULT_GEN_PARAMS, model: 'custom' }, sa: DEFAULT_SA_PARAMS };
+  const base = 'https://huggingface.co/me/my-sd-onnx/resolve/main';
+
+  it('writes mu with m=custom and reads it back', () => {
+    const query = encodeUrlPreset(custom, { customBase: ` ${base} ` });
+    expect(query).toBe(`v=1&m=custom&mu=${encodeURIComponent(base)}`);
+    expect(decodeUrlPreset(query)).toEqual({ params: custom, notices: [], customBase: base });
+  });
+
+  it('writes no mu for a registry model, and ignores one given with it (with a notice)', () => {
+    expect(encodeUrlPreset(DEFAULTS, { customBase: base })).toBe('v=1');
+    const r = decodeUrlPreset(`v=1&mu=${encodeURIComponent(base)}`);
+    expect(r.customBase).toBeUndefined();
+    expect(r.notices).toEqual([{ path: 'mu', message: 'mu: a custom model URL is only used with the custom model (m=custom); ignored', given: base }]);
+  });
+
+  it('accepts the page origin (http included) and refuses other schemes with what is accepted', () => {
+    const origin = 'http://127.0.0.1:4173';
+    expect(decodeUrlPreset(`v=1&m=custom&mu=${origin}/models/tiny`, { pageOrigin: origin }).customBase).toBe(`${origin}/models/tiny`);
+    for (const bad of ['not a url', 'ftp://example.com/sd', 'javascript:alert(1)', 'http://example.com/sd']) {
+      const r = decodeUrlPreset(`v=1&m=custom&mu=${encodeURIComponent(bad)}`, { pageOrigin: origin });
+      expect(r.customBase, bad).toBeUndefined();
+      expect(r.params.gen.model).toBe('custom');
+      expect(r.notices, bad).toHaveLength(1);
+      expect(r.notices[0].message, bad).toMatch(/^mu: .* Not used\. .*an https:\/\/ address, or one on this page's own origin \(http:\/\/127\.0\.0\.1:4173\/…\)/);
+    }
+  });
+});
+
+describe('broken percent-encoding', () => {
+  it('keeps the undecodable escapes as written and says so (bug: a garbled prompt, no notice)', () => {
+    const { params, notices } = decodeUrlPreset('?v=1&p=%E0%A4%A');
+    expect(params.gen.prompt).toBe('%E0%A4%A'); // not '\uFFFD%A'
+    expect(notices).toEqual([
+      { path: 'prompt', message: `p: the link's text has a broken %-escape ("%E0%A4%A"); what does not decode is kept as written — check it`, given: '%E0%A4%A', used: '%E0%A4%A' },
+    ]);
+  });
+
+  it('decodes the valid escapes around a broken one', () => {
+    const { params, notices } = decodeUrlPreset('v=1&p=caf%C3%A9+%E0%A4+ok+%F0%9F%A6%A5');
+    expect(params.gen.prompt).toBe('café %E0%A4 ok 🦥');
+    expect(paths(notices)).toEqual(['prompt']);
+  });
+
+  it('leaves well-formed links alone', () => {
+    expect(decodeUrlPreset('v=1&p=caf%C3%A9+%F0%9F%A6%A5').notices).toEqual([]);
+  });
+});

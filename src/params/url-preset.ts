@@ -7,12 +7,14 @@
 //   m  model            p  prompt           n  negative prompt    s  seed
 //   st steps            g  guidance (CFG)   w  width              h  height
 //   sc scheduler        d  img2img denoise
+//   mu custom model base URL (only with m=custom; checked like any custom URL, see model-url.ts)
 //   hr hires on (1/0)   hs hires scale      hd hires denoise      hst hires steps
 //   sa.<path>           first-pass SA, <path> as in SPEC_SA.md §2: sa.in.strength=8,
 //                       sa.out.mode=2D_MAX, sa.enabled=0, sa.time_decay=1
 //   hsa.<path>          the hires pass's SA, same paths
 // Booleans are 1/0 (true/false also read). Numbers are JavaScript's shortest round-trip decimal
-// form (1e-7 allowed). Text is form-encoded by URLSearchParams (space = '+').
+// form (1e-7 allowed). Text is form-encoded by URLSearchParams (space = '+'); a broken %-escape
+// (a hand-edited or cut link) is kept as written, with a notice.
 // Example: ?v=1&p=a+sloth+astronaut&s=42&st=30&sa.in.strength=8&sa.out.mode=2D_MAX
 import { DEFAULT_SA_PARAMS, SA_PARAM_SPECS, getSaParam, normalizeSaParams, type Notice, type SaParamSpec, type SaParams } from '../sa/index.ts';
 import {
@@ -27,6 +29,7 @@ import {
   type GenParamSpec,
   type ParamSet,
 } from './gen-params.ts';
+import { checkModelBase } from './model-url.ts';
 
 export const URL_FORMAT_VERSION = 1;
 
@@ -48,6 +51,15 @@ export const GEN_URL_KEYS: Readonly<Record<GenParamPath, string>> = Object.freez
   'hires.steps': 'hst',
 });
 
+/** URL key of the custom model's base URL (not a ParamSet value: it lives beside the model id). */
+export const CUSTOM_BASE_URL_KEY = 'mu';
+
+/** What a link carries beside the parameters. */
+export interface UrlPresetExtras {
+  /** the custom model's base URL; written only with model 'custom' */
+  customBase?: string;
+}
+
 /** URL key prefix of each SA parameter set, and the notice path prefix it decodes to. */
 export const SA_URL_PREFIXES = Object.freeze({ sa: 'sa', 'hires.sa': 'hsa' } as const);
 
@@ -59,12 +71,13 @@ function formatValue(kind: Kind, value: unknown): string {
 }
 
 /** The v1 query for `set`, without the leading '?'. Assumes valid params (see normalizeGenParams). */
-export function encodeUrlPreset(set: ParamSet): string {
+export function encodeUrlPreset(set: ParamSet, extras: UrlPresetExtras = {}): string {
   const q = new URLSearchParams();
   q.set('v', String(URL_FORMAT_VERSION));
   for (const spec of GEN_PARAM_SPECS) {
     const value = getGenParam(set.gen, spec.path);
     if (value !== spec.default) q.set(GEN_URL_KEYS[spec.path], formatValue(spec.kind, value));
+    if (spec.path === 'model' && value === 'custom' && extras.customBase?.trim()) q.set(CUSTOM_BASE_URL_KEY, extras.customBase.trim());
   }
   writeSa(q, SA_URL_PREFIXES.sa, set.sa, DEFAULT_SA_PARAMS);
   writeSa(q, SA_URL_PREFIXES['hires.sa'], set.gen.hires.sa, DEFAULT_GEN_PARAMS.hires.sa);
@@ -105,6 +118,51 @@ export function queryPart(linkOrQuery: string): string {
   return linkOrQuery.startsWith('?') ? linkOrQuery.slice(1) : linkOrQuery;
 }
 
+/**
+ * One form-encoded query component, decoded as URLSearchParams does ('+' = space), except that a
+ * %-escape that is not UTF-8 (`%E0%A4%A`: a cut or hand-edited link) stays as written instead of
+ * becoming U+FFFD; `broken` says the component had one (or a '%' that starts no escape).
+ */
+export function decodeQueryComponent(raw: string): { text: string; broken: boolean } {
+  // Escape by escape, each decode's result used: a bare `try { decodeURIComponent(x) }` as a test
+  // is dropped by the minifier (it takes the call as pure), and the check with it.
+  const plus = raw.replace(/\+/g, ' ');
+  let broken = /%(?![0-9a-f]{2})/i.test(plus);
+  const text = plus.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+    let out = '';
+    for (let i = 0; i < run.length; ) {
+      const lead = parseInt(run.slice(i + 1, i + 3), 16);
+      const bytes = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1; // UTF-8 sequence length
+      try {
+        out += decodeURIComponent(run.slice(i, i + 3 * bytes));
+        i += 3 * bytes;
+      } catch {
+        out += run.slice(i, i + 3);
+        i += 3;
+        broken = true;
+      }
+    }
+    return out;
+  });
+  return broken ? { text, broken } : { text: formDecode(raw), broken };
+}
+
+/** `raw` decoded exactly as URLSearchParams decodes a name or value (raw holds no '&'). */
+const formDecode = (raw: string): string => new URLSearchParams(`k=${raw}`).get('k') ?? '';
+
+/** The query's key/value pairs in order: keys as URLSearchParams reads them, values by decodeQueryComponent. */
+function queryPairs(query: string): { key: string; value: string; broken: boolean; raw: string }[] {
+  return (query.startsWith('?') ? query.slice(1) : query) // as URLSearchParams reads it
+    .split('&')
+    .filter((part) => part !== '')
+    .map((part) => {
+      const eq = part.indexOf('=');
+      const raw = eq < 0 ? '' : part.slice(eq + 1);
+      const value = decodeQueryComponent(raw);
+      return { key: formDecode(eq < 0 ? part : part.slice(0, eq)), value: value.text, broken: value.broken, raw };
+    });
+}
+
 type Nested = Record<string, unknown>;
 
 function setPath(root: Nested, path: string, value: unknown): void {
@@ -127,22 +185,32 @@ function versionNotice(q: URLSearchParams): Notice[] {
 
 /**
  * Reads a query string (with or without '?', or a whole link) into valid parameters. Missing
- * values take their defaults; each unknown key, repeated key, wrong version and value not used
- * as given adds a Notice. Never throws.
+ * values take their defaults; each unknown key, repeated key, wrong version, broken %-escape and
+ * value not used as given adds a Notice. A custom model's base URL (`mu`) is checked as
+ * checkModelBase does against `pageOrigin`. Never throws.
  */
-export function decodeUrlPreset(linkOrQuery: string): { params: ParamSet; notices: Notice[] } {
-  const q = new URLSearchParams(queryPart(linkOrQuery));
-  const notices = versionNotice(q);
+export function decodeUrlPreset(linkOrQuery: string, opts: { pageOrigin?: string } = {}): { params: ParamSet; notices: Notice[] } & UrlPresetExtras {
+  const query = queryPart(linkOrQuery);
+  const notices = versionNotice(new URLSearchParams(query));
   const gen: Nested = {};
   const sa: Record<keyof typeof SA_URL_PREFIXES, Nested> = { sa: {}, 'hires.sa': {} };
   const seen = new Set<string>();
-  for (const [key, raw] of q) {
+  let baseGiven: string | undefined;
+  for (const { key, value: raw, broken, raw: escaped } of queryPairs(query)) {
     if (seen.has(key)) {
       notices.push({ path: key, message: `${key}: given more than once; using the first value`, given: shortGiven(raw) });
       continue;
     }
     seen.add(key);
+    if (broken) {
+      const message = `${key}: the link's text has a broken %-escape (${describeValue(escaped)}); what does not decode is kept as written — check it`;
+      notices.push({ path: GEN_BY_KEY.get(key)?.path ?? key, message, given: shortGiven(escaped), used: shortGiven(raw) });
+    }
     if (key === 'v') continue;
+    if (key === CUSTOM_BASE_URL_KEY) {
+      baseGiven = raw;
+      continue;
+    }
     const genSpec = GEN_BY_KEY.get(key);
     if (genSpec) {
       setPath(gen, genSpec.path, parseQueryValue(genSpec.kind, raw));
@@ -158,7 +226,21 @@ export function decodeUrlPreset(linkOrQuery: string): { params: ParamSet; notice
   const g = normalizeGenParams(gen);
   const s = normalizeSaParams(sa.sa);
   notices.push(...g.notices, ...prefixNotices(s.notices, 'sa'));
-  return { params: { gen: g.params, sa: s.params }, notices };
+  const customBase = baseGiven === undefined ? undefined : readCustomBase(baseGiven, g.params.model, opts.pageOrigin, notices);
+  return { params: { gen: g.params, sa: s.params }, notices, ...(customBase === undefined ? {} : { customBase }) };
+}
+
+/** The link's `mu`, when it is a model URL the app accepts and the model is 'custom'; else a notice. */
+function readCustomBase(given: string, model: string, pageOrigin: string | undefined, notices: Notice[]): string | undefined {
+  const key = CUSTOM_BASE_URL_KEY;
+  if (model !== 'custom') {
+    notices.push({ path: key, message: `${key}: a custom model URL is only used with the custom model (m=custom); ignored`, given: shortGiven(given) });
+    return undefined;
+  }
+  const check = checkModelBase(given, pageOrigin);
+  if (check.ok) return check.base;
+  notices.push({ path: key, message: `${key}: ${check.message} Not used. ${check.hint}`, given: shortGiven(given) });
+  return undefined;
 }
 
 /** `partial` over `base` per side (the hires SA defaults are not the global SA defaults). */

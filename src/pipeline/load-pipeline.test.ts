@@ -147,6 +147,14 @@ describe('loadSdPipeline', () => {
     expect(e.message).toContain('unet/model.onnx could not be parsed');
   });
 
+  it('a base URL with nothing of a model there (no model_index.json, no tokenizer) is not-found, not a missing tokenizer', async () => {
+    layout();
+    for (const f of ['/m/model_index.json', '/m/tokenizer/vocab.json', '/m/tokenizer/merges.txt']) files.delete(f);
+    const e = await loadError();
+    expect(e.kind).toBe('not-found');
+    expect(e.message).toBe(`No model was found at ${base}: neither model_index.json nor a tokenizer (tokenizer/) is there. Is the base URL a diffusers-ONNX folder?`);
+  });
+
   it('no tokenizer files is a missing-file error', async () => {
     layout();
     files.delete('/m/tokenizer/merges.txt');

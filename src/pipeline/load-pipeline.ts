@@ -152,7 +152,13 @@ export async function loadSdPipeline(base: string, opts: LoadOptions = {}): Prom
   const vaeBytes = await optional(fetchModelFile(base, 'vae_decoder/config.json', opts));
   const vaeConfig = vaeBytes ? parseJsonFile<Record<string, unknown>>('vae_decoder/config.json', vaeBytes) : {};
   const layout = { ...DIFFUSERS_LAYOUT, ...opts.layout };
-  const tokenizer = await loadTokenizer(opts.tokenizerBase ?? base, layout.tokenizerDir, opts);
+  const tokenizer = await loadTokenizer(opts.tokenizerBase ?? base, layout.tokenizerDir, opts).catch((e: unknown) => {
+    // neither model_index.json nor a tokenizer (e.g. a web server's fallback page for every path): not a model folder at all
+    if (!modelIndexBytes && !opts.tokenizerBase && e instanceof ModelLoadError && e.kind === 'missing-file') {
+      throw new ModelLoadError('not-found', `No model was found at ${base}: neither model_index.json nor a tokenizer (${layout.tokenizerDir || 'vocab.json, merges.txt'}) is there. Is the base URL a diffusers-ONNX folder?`, base);
+    }
+    throw e;
+  });
   const check = (role: PipelineRole) => opts.preflight && ((f: DecodedOnnx) => opts.preflight!(role, f));
   // the U-Net first: it is the model most likely to be refused, and the biggest
   const unet = await loadOnnx(base, layout.unet, opts, check('unet'));

@@ -1,7 +1,9 @@
 // Fetching a Stable Diffusion pipeline in the Hugging Face diffusers-ONNX folder layout from a
 // base URL: per-file progress, a persistent cache (Cache Storage) and typed, readable errors.
+import { MODEL_HOSTS_HOME, allowedHostsText, connectAllowed } from '../params/model-url.ts';
 
-export type ModelLoadErrorKind = 'not-found' | 'http' | 'network' | 'truncated' | 'format' | 'missing-file' | 'aborted' | 'unsupported';
+/** 'blocked': the app's security policy (CSP connect-src) does not name the host. */
+export type ModelLoadErrorKind = 'not-found' | 'http' | 'network' | 'blocked' | 'truncated' | 'format' | 'missing-file' | 'aborted' | 'unsupported';
 
 export class ModelLoadError extends Error {
   override name = 'ModelLoadError';
@@ -160,6 +162,11 @@ export interface FetchOptions {
   signal?: AbortSignal;
   onProgress?: (p: FileProgress) => void;
   fetchImpl?: typeof fetch;
+  /**
+   * The origin whose CSP governs the fetch (default: this page's or worker's; none in Node). A
+   * failed fetch to a host its connect-src does not name is reported as 'blocked', with the list.
+   */
+  pageOrigin?: string;
 }
 
 /**
@@ -193,10 +200,15 @@ export async function fetchModelFile(base: string, path: string, opts: FetchOpti
     res = await (opts.fetchImpl ?? fetch)(url, { signal: opts.signal });
   } catch (e) {
     if (opts.signal?.aborted) throw new ModelLoadError('aborted', `Download of ${path} was cancelled.`, url);
-    throw new ModelLoadError('network', `Could not reach ${url} (${(e as Error).message}). Check the address and your connection.`, url);
+    throw networkError(url, path, e as Error, 'pageOrigin' in opts ? opts.pageOrigin : globalThis.location?.origin);
   }
   if (res.status === 404) throw new ModelLoadError('not-found', `${path} was not found at ${url} (HTTP 404). Is the base URL a diffusers-ONNX folder?`, url);
   if (!res.ok) throw new ModelLoadError('http', `Downloading ${path} failed: HTTP ${res.status} ${res.statusText} from ${url}.`, url);
+  // A web app's fallback page (a dev or preview server answers unknown paths with its index.html)
+  // is the server's way of saying "no such file": report it as not found, not as a broken file.
+  if (/^text\/html\b/i.test(res.headers.get('Content-Type') ?? '') && !/\.html?$/i.test(path)) {
+    throw new ModelLoadError('not-found', `${path} was not found at ${url}: the server answered with a web page (HTML), not the file. Is the base URL a diffusers-ONNX folder?`, url);
+  }
   const encoded = res.headers.get('Content-Encoding');
   const lengthHeader = res.headers.get('Content-Length');
   const total = lengthHeader && !encoded ? Number(lengthHeader) : undefined;
@@ -206,6 +218,27 @@ export async function fetchModelFile(base: string, path: string, opts: FetchOpti
   }
   await opts.cache?.put(url, bytes).catch(() => undefined); // not kept: it loads, and is downloaded again next time
   return bytes;
+}
+
+/**
+ * A fetch that threw: in a browser, a host the CSP's connect-src refuses fails exactly like a
+ * connection that broke (a TypeError), so the URL is checked against the policy's list here.
+ */
+function networkError(url: string, path: string, e: Error, pageOrigin: string | undefined): ModelLoadError {
+  if (pageOrigin && !connectAllowed(url, pageOrigin)) {
+    let host = url;
+    try {
+      host = new URL(url, pageOrigin).origin;
+    } catch {
+      // not a URL at all: named as given
+    }
+    return new ModelLoadError(
+      'blocked',
+      `This app's security policy (Content-Security-Policy connect-src) does not allow downloads from ${host}, so the browser refused ${path}. Allowed: ${allowedHostsText(pageOrigin)}. To add a host, put it in ${MODEL_HOSTS_HOME} and deploy again.`,
+      url,
+    );
+  }
+  return new ModelLoadError('network', `Could not reach ${url} (${e.message}). Check the address and your connection.`, url);
 }
 
 async function readBody(res: Response, path: string, url: string, total: number | undefined, opts: FetchOptions): Promise<Uint8Array> {

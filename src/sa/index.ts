@@ -4,6 +4,7 @@ export {
   DEFAULT_SA_PARAMS,
   POOL_MODES,
   SA_PARAM_SPECS,
+  SIMPLE_BLEND_TOOLTIP,
   getSaParam,
   normalizeSaParams,
   parseSaJson,

@@ -75,6 +75,17 @@ export function setSaParam<P extends SaParamPath>(params: SaParams, path: P, val
   return { ...params, [side]: { ...params[side], [key]: value } };
 }
 
+// The blend tooltips share sentences; the simple view's linked K/V blend says each one once.
+const BLEND = {
+  range: '0 = strided sample (changes the image least), 1 = full pool.',
+  k: 'For K, avg and max differ little at low blend; max with high k_blend breaks easily.',
+  v: 'Avg as V gives softer output; Max as V raises contrast and saturation.',
+  apart: 'Very different k_blend and v_blend tend to break images.',
+} as const;
+
+/** Tooltip of the simple view's linked K/V blend (k_blend = v_blend, so they never differ). */
+export const SIMPLE_BLEND_TOOLTIP = `Sets k_blend and v_blend together. ${BLEND.range} ${BLEND.k} ${BLEND.v}`;
+
 const TIP = {
   strength:
     'Peak stride in area units: K/V keep about 1/strength of the tokens. SA lowers attention precision, so images break more easily as it rises.',
@@ -82,10 +93,8 @@ const TIP = {
     'How fast strength falls with depth (strength / depth^decay). Raise it to change composition and pose less in txt2img; img2img tolerates lower values.',
   mode:
     '2D pools square-ish windows of the token grid; 1D pools runs of the raster order. Avg gives softer output; Max raises contrast and saturation and breaks at high strength or blend. One mode is used for both K and V.',
-  kBlend:
-    '0 = strided sample (changes the image least), 1 = full pool. For K, avg and max differ little at low blend; max with high k_blend breaks easily. Very different k_blend and v_blend tend to break images.',
-  vBlend:
-    '0 = strided sample (changes the image least), 1 = full pool. Avg as V gives softer output; Max as V raises contrast and saturation. Very different k_blend and v_blend tend to break images.',
+  kBlend: `${BLEND.range} ${BLEND.k} ${BLEND.apart}`,
+  vBlend: `${BLEND.range} ${BLEND.v} ${BLEND.apart}`,
 } as const;
 
 function blockSpecs(side: Side, where: string): SaParamSpec[] {

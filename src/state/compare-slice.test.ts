@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { flush, readyStore } from './testing/test-store.ts';
 import { timingRatios } from './compare-slice.ts';
 
-async function store(manual = false) {
-  const { store: s, engine } = await readyStore({ manual }, { seed: 77 });
+async function store(manual = false, compileMs = 0) {
+  const { store: s, engine } = await readyStore({ manual, compileMs }, { seed: 77 });
   return { s, engine };
 }
 
@@ -24,9 +24,11 @@ describe('compare slice', () => {
     const { s, engine } = await store();
     s.getState().setSa('enabled', false); // the SA run turns it on whatever the panel says
     s.getState().setGen('hires.enabled', true);
+    s.getState().setGen('steps', 6);
     expect(await s.getState().runCompare()).toBe('done');
-    const [off, on] = engine.requests;
-    expect(engine.requests).toHaveLength(2);
+    const [warm, off, on] = engine.requests;
+    expect(engine.requests).toHaveLength(3);
+    expect(warm).toEqual({ ...on, steps: 2, hires: { ...on.hires!, steps: 2 } });
     expect(off.sa.enabled).toBe(false);
     expect(off.hires?.sa.enabled).toBe(false);
     expect(on.sa.enabled).toBe(true);
@@ -61,6 +63,8 @@ describe('compare slice', () => {
     const { s, engine } = await store(true);
     const running = s.getState().runCompare();
     await flush();
+    engine.settle(); // the warm-up
+    await flush();
     engine.settle();
     await flush();
     expect(s.getState().compare.baseline).not.toBeNull();
@@ -70,5 +74,39 @@ describe('compare slice', () => {
     expect(c.status).toBe('cancelled');
     expect(c.sa).toBeNull();
     expect(c.metrics).toBeNull();
+  });
+
+  it('a fresh page compares like with like: an untimed warm-up pays the compiles (bug 1)', async () => {
+    const { s, engine } = await store(false, 20_000);
+    expect(await s.getState().runCompare()).toBe('done');
+    const fresh = s.getState().compare;
+    const freshRatio = timingRatios(fresh.baseline!.timings, fresh.sa!.timings).total;
+    expect(fresh.warmUp).toEqual({ kind: 'ran', steps: 2, ms: expect.any(Number) as number });
+    expect(fresh.warmUp?.kind === 'ran' && fresh.warmUp.ms).toBeGreaterThan(20_000);
+    expect(s.getState().history.items.map((r) => r.label)).toEqual(['SA off', 'SA on']); // no warm-up there
+    expect(await s.getState().runCompare()).toBe('done');
+    const warm = s.getState().compare;
+    expect(warm.warmUp).toEqual({ kind: 'earlier' });
+    expect(engine.requests).toHaveLength(5); // one warm-up for both pairs
+    const warmRatio = timingRatios(warm.baseline!.timings, warm.sa!.timings).total;
+    expect(Math.abs(freshRatio / warmRatio - 1)).toBeLessThan(0.15);
+  });
+
+  it('warms up again for another size, and after the model is loaded again', async () => {
+    const { s, engine } = await store(false, 1000);
+    await s.getState().runCompare();
+    s.getState().setGen('width', 128);
+    await s.getState().runCompare();
+    expect(s.getState().compare.warmUp?.kind).toBe('ran');
+    expect(engine.requests.map((r) => r.steps)).toEqual([2, 2, 2, 2, 2, 2]);
+    expect(engine.requests.map((r) => r.width)).toEqual([64, 64, 64, 128, 128, 128]);
+    s.getState().setGen('guidance', 1); // no CFG: batch 1, other shapes
+    await s.getState().runCompare();
+    expect(s.getState().compare.warmUp?.kind).toBe('ran');
+    expect(engine.requests).toHaveLength(9);
+    s.setState({ loadedModel: null }); // the engine loads it anew: new sessions, new compiles
+    await s.getState().runCompare();
+    expect(s.getState().compare.warmUp?.kind).toBe('ran');
+    expect(engine.loads).toHaveLength(2);
   });
 });

@@ -1,11 +1,14 @@
 // The `compare` slice: one click makes a baseline (SA off, first and hires pass) and an SA image
 // (SA on) with the same seed and settings, then measures them: PSNR, SSIM, an absolute-difference
-// heat map, and per-stage timings side by side.
+// heat map, and per-stage timings side by side. The first pair for a model, size and pass layout is
+// preceded by an untimed warm-up generation, so neither timed run pays the shader compiles.
 import type { StateCreator } from 'zustand';
 import type { StageTimings } from '../pipeline/engine.ts';
 import type { ImageRgba } from '../image/rgba.ts';
 import type { ParamSet } from '../params/gen-params.ts';
+import { hiresSize } from '../params/request.ts';
 import { diffHeatmap, psnr, ssim } from '../image/metrics.ts';
+import { selectedModelKey } from './model-choice.ts';
 import type { JobOutcome, RunResult } from './run-slice.ts';
 import type { AppState } from './store.ts';
 
@@ -25,7 +28,18 @@ export interface CompareState {
   metrics: CompareMetrics | null;
   /** why the metrics could not be computed */
   metricsError: string | null;
+  /** who paid the shader compiles for this pair (null before a pair runs) */
+  warmUp: WarmUp | null;
 }
+
+/**
+ * 'ran': an untimed warm-up generation (`steps` steps, `ms` engine time) compiled the shaders
+ * first; 'earlier': an earlier pair in this page did, for the same model, size and passes.
+ */
+export type WarmUp = { kind: 'ran'; steps: number; ms: number } | { kind: 'earlier' };
+
+/** Steps of the warm-up: enough for every shader of the model at this size (all steps share them). */
+export const WARM_UP_STEPS = 2;
 
 export interface CompareSlice {
   compare: CompareState;
@@ -33,7 +47,7 @@ export interface CompareSlice {
   clearCompare: () => void;
 }
 
-export const EMPTY_COMPARE: CompareState = Object.freeze({ status: 'idle', baseline: null, sa: null, metrics: null, metricsError: null });
+export const EMPTY_COMPARE: CompareState = Object.freeze({ status: 'idle', baseline: null, sa: null, metrics: null, metricsError: null, warmUp: null });
 
 /** The two parameter sets of a comparison: identical but for SA enabled (both passes). */
 export function compareSets(set: ParamSet): { baseline: ParamSet; sa: ParamSet } {
@@ -42,6 +56,20 @@ export function compareSets(set: ParamSet): { baseline: ParamSet; sa: ParamSet }
     sa: { ...set.sa, enabled },
   });
   return { baseline: withSa(false), sa: withSa(true) };
+}
+
+/** The SA run's settings with few steps: compiles what both timed runs use, at their sizes. */
+export function warmUpSet(sa: ParamSet): ParamSet {
+  const { gen } = sa;
+  return { ...sa, gen: { ...gen, steps: Math.min(gen.steps, WARM_UP_STEPS), hires: { ...gen.hires, steps: Math.min(gen.hires.steps, WARM_UP_STEPS) } } };
+}
+
+/** What compiled shaders depend on: image and second-pass sizes, the batch (CFG or not), img2img (VAE encoder). */
+export function compileKey(set: ParamSet, img2img: boolean): string {
+  const { gen } = set;
+  const hires = gen.hires.enabled ? hiresSize(gen, gen.hires.scale) : null;
+  const batch = gen.guidance > 1 ? 'cfg' : 'no-cfg'; // as sd-pipeline decides (LCM never uses CFG)
+  return `${gen.width}x${gen.height}|${hires ? `${hires.width}x${hires.height}` : '-'}|${batch}|${img2img ? 'img2img' : 'txt2img'}`;
 }
 
 export function compareMetrics(a: ImageRgba, b: ImageRgba): CompareMetrics {
@@ -69,6 +97,18 @@ export function timingRatios(baseline: StageTimings, sa: StageTimings): Record<T
 
 export const createCompareSlice: StateCreator<AppState, [], [], CompareSlice> = (set, get) => {
   const patch = (p: Partial<CompareState>) => set((s) => ({ compare: { ...s.compare, ...p } }));
+  // Per loaded model (a new load makes new sessions and compiles again): the compile keys done.
+  const compiled = new WeakMap<object, Set<string>>();
+  const isCompiled = (key: string): boolean => {
+    const held = get().loadedModel;
+    return Boolean(held && held.key === selectedModelKey(get()) && compiled.get(held.info)?.has(key));
+  };
+  const markCompiled = (key: string) => {
+    const held = get().loadedModel;
+    if (!held) return;
+    const keys = compiled.get(held.info) ?? new Set<string>();
+    compiled.set(held.info, keys.add(key));
+  };
   return {
     compare: EMPTY_COMPARE,
     runCompare: async () => {
@@ -76,6 +116,14 @@ export const createCompareSlice: StateCreator<AppState, [], [], CompareSlice> = 
       const sets = compareSets({ gen, sa });
       const outcome = await get().runJob('compare', async (ctx) => {
         set({ compare: { ...EMPTY_COMPARE, status: 'running' } });
+        const key = compileKey(sets.sa, get().initImage !== null);
+        if (isCompiled(key)) {
+          patch({ warmUp: { kind: 'earlier' } });
+        } else {
+          const warm = await ctx.generate(warmUpSet(sets.sa), { kind: 'sa', label: 'warm-up', record: false });
+          markCompiled(key);
+          patch({ warmUp: { kind: 'ran', steps: warm.params.gen.steps, ms: warm.timings.total } });
+        }
         const baseline = await ctx.generate(sets.baseline, { kind: 'baseline', label: 'SA off' });
         patch({ baseline });
         const withSa = await ctx.generate(sets.sa, { kind: 'sa', label: 'SA on' });

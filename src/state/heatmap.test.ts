@@ -58,4 +58,19 @@ describe('heatmap', () => {
     expect(h.timesteps).toEqual(Array(store.getState().params.gen.hires.steps).fill(321));
     expect(h.latent).toEqual({ h: 128, w: 64 });
   });
+
+  it('img2img with no denoising step (1 step × denoise 0.75) gives an empty heatmap, not a crash', () => {
+    const timestepsFor = (scheduler: SchedulerName, steps: number, strength: number) => {
+      const s = createScheduler(scheduler, { steps, strength });
+      return s.timesteps.slice(s.beginIndex);
+    };
+    const store = createAppStore({ ...fakePorts(), timestepsFor });
+    store.getState().setGen('steps', 1);
+    store.getState().setInitImage({ width: 2, height: 2, data: new Uint8ClampedArray(16).fill(200) });
+    expect(() => timestepsFor('euler', 1, 0.75)).toThrow(/leaves no denoising step/);
+    const h = heatmapFor(store.getState());
+    expect(h.timesteps).toEqual([]);
+    store.getState().setGen('steps', 4);
+    expect(heatmapFor(store.getState()).timesteps).toHaveLength(3);
+  });
 });

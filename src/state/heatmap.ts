@@ -101,6 +101,16 @@ function sameSchedule(r: RunResult | undefined, gen: GenParams, strength: number
 
 type HeatmapInputs = Pick<AppState, 'params' | 'model' | 'initImage' | 'history' | 'timestepsFor'>;
 
+/** The engine's schedule; none (an empty heatmap) where it refuses the settings, e.g. img2img with
+ * steps × denoise < 1: Generate says why, and the page must not crash while rendering. */
+function engineTimesteps(port: NonNullable<HeatmapInputs['timestepsFor']>, scheduler: SchedulerName, steps: number, strength: number): number[] {
+  try {
+    return port(scheduler, steps, Math.max(strength, 1e-3));
+  } catch {
+    return [];
+  }
+}
+
 /** The heatmap for the current parameters, model and pass. */
 export function heatmapFor(s: HeatmapInputs, pass: HeatmapPass = 'first', shown?: RunResult): Heatmap {
   const { gen } = s.params;
@@ -115,7 +125,7 @@ export function heatmapFor(s: HeatmapInputs, pass: HeatmapPass = 'first', shown?
   let timesteps: number[];
   let source: TimestepSource;
   if (s.timestepsFor) {
-    timesteps = s.timestepsFor(gen.scheduler, steps, Math.max(strength, 1e-3));
+    timesteps = engineTimesteps(s.timestepsFor, gen.scheduler, steps, strength);
     source = 'engine';
   } else if (!hires && sameSchedule(shown, gen, strength)) {
     timesteps = shown!.timesteps;

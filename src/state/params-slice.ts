@@ -137,12 +137,12 @@ export interface ParamsSlice {
   loadParams: (set: ParamSet) => Notice[];
   clearNotices: () => void;
   resetParams: () => void;
-  /** The v1 query for the current parameters (without '?'). */
+  /** The v1 query for the current parameters (without '?'), with the custom model's URL when the store has one. */
   toUrl: () => string;
 }
 
 export const createParamsSlice =
-  (initial: Partial<ParamsState> = {}): StateCreator<ParamsSlice, [], [], ParamsSlice> =>
+  (initial: Partial<ParamsState> = {}): StateCreator<ParamsSlice & { customBase?: string }, [], [], ParamsSlice> =>
   (set, get) => {
     const T = paramsTransforms;
     const update = (f: (s: ParamsState) => ParamsState) => set((st) => ({ params: f(st.params) }));
@@ -163,6 +163,6 @@ export const createParamsSlice =
       loadParams: (paramSet) => load((s) => T.loadParams(s, paramSet)),
       clearNotices: () => update(T.clearNotices),
       resetParams: () => update(T.resetParams),
-      toUrl: () => encodeUrlPreset({ gen: get().params.gen, sa: get().params.sa }),
+      toUrl: () => encodeUrlPreset({ gen: get().params.gen, sa: get().params.sa }, { customBase: get().customBase }),
     };
   };

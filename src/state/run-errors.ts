@@ -27,6 +27,7 @@ const LOAD_HINTS: Record<string, string> = {
   'not-found': 'Check the base URL: it must be a diffusers-ONNX folder holding unet/model.onnx, text_encoder/…, vae_decoder/….',
   http: 'The server refused the download; try again later or pick another model.',
   network: 'The download failed: check your connection and that the server allows cross-origin requests (CORS).',
+  blocked: 'Use a model on one of the allowed hosts (or from a local folder); whoever deploys the app can add a host as the message says (docs/security.md).',
   truncated: 'The download was cut short; load the model again.',
   format: 'The files are not a Stable Diffusion pipeline in ONNX that this app can read.',
   'missing-file': 'The model folder lacks a file the pipeline needs; pick another model or fix the folder.',
@@ -37,8 +38,12 @@ const LOAD_HINTS: Record<string, string> = {
 /** Errors that mean a model file is not what the pipeline needs: shown as a load error of kind 'format'. */
 const FORMAT_ERRORS = new Set(['UnetStructureError', 'ModelFormatError', 'NpyFormatError']);
 
+/** What to do without WebGPU: the one place that says which browsers have it. */
+export const WEBGPU_HINT =
+  'Use a browser with WebGPU: Chrome or Edge 113+ (on Linux start it with --enable-unsafe-webgpu, or turn on chrome://flags/#enable-unsafe-webgpu), Safari 26+, or Firefox 141+ on Windows.';
+
 const HINTS: Record<string, string> = {
-  WebGPUUnavailableError: 'Use a browser with WebGPU (Chrome or Edge 113+, Safari 26+, Firefox 141+ on Windows), or start Chromium with --enable-unsafe-webgpu.',
+  WebGPUUnavailableError: WEBGPU_HINT,
   EngineNotLoadedError: 'Load a model first (Generate loads the selected one).',
   EngineBusyError: 'Wait for the running generation to finish, or cancel it.',
   GenerationInterrupted: 'Generation was cancelled; press Generate to start again.',

@@ -3,16 +3,16 @@
 // slice mirrors its state in `run`; a job's context makes its images one after another (loading
 // the model first); Cancel aborts the job and interrupts the engine. Results go to the history slice.
 import type { StateCreator } from 'zustand';
-import type { LocalFile, ModelInfo, ModelSource, Progress, StageTimings } from '../pipeline/engine.ts';
+import type { LocalFile, ModelInfo, Progress, StageTimings } from '../pipeline/engine.ts';
 import type { ImageRgba } from '../image/rgba.ts';
-import type { AdapterCaps, ModelEntry } from '../pipeline/registry.ts';
 import type { StoredModel } from '../pipeline/stored-models.ts';
-import { generateRequestFrom, type GenParams, type ParamSet } from '../params/gen-params.ts';
-import { hiresSize } from '../params/request.ts';
+import { generateRequestFrom, type Notice, type ParamSet } from '../params/gen-params.ts';
+import { readPngParams } from '../params/png-metadata.ts';
 import { resizeRgba } from '../image/resize.ts';
 import { IDLE_JOB, JobRunner, type Job, type JobOutcome, type JobState } from './job-runner.ts';
 import type { AppPorts, ModelCatalog } from './ports.ts';
 import { RunRequestError, describeError, isInterruption, type AppError } from './run-errors.ts';
+import { loadBlocker, resolveModel, runBlocker, type ResolvedModel } from './model-choice.ts';
 import type { AppState } from './store.ts';
 
 export type JobKind = 'load' | 'generate' | 'compare' | 'sweep';
@@ -55,7 +55,8 @@ export type RunState = JobState<JobKind, Progress>;
 /** What a job body can do: make one image (loading the model first if needed). */
 export interface JobContext {
   signal: AbortSignal;
-  generate: (set: ParamSet, meta: { kind: ResultKind; label: string }) => Promise<RunResult>;
+  /** `record: false` (a compare's warm-up): the image is not counted nor kept in history */
+  generate: (set: ParamSet, meta: { kind: ResultKind; label: string; record?: boolean }) => Promise<RunResult>;
 }
 
 export interface RunSlice {
@@ -74,6 +75,8 @@ export interface RunSlice {
   storedModels: StoredModel[] | null;
   /** img2img init image (null: txt2img) */
   initImage: ImageRgba | null;
+  /** the init image's PNG bytes when it carries generation parameters: offered, never applied by itself */
+  initImageSettings: Uint8Array | null;
   run: RunState;
   /** images made since the page opened (the next one's id is this + 1) */
   resultsMade: number;
@@ -85,7 +88,10 @@ export interface RunSlice {
   deleteStoredModel: (base: string) => Promise<void>;
   /** Picks a model and applies its defaults (size, steps, guidance, sampler). */
   selectModel: (id: string) => void;
-  setInitImage: (image: ImageRgba | null) => void;
+  /** Sets the init image only; `png`: its file, kept for `restoreInitImageSettings` when it carries parameters. */
+  setInitImage: (image: ImageRgba | null, png?: Uint8Array) => void;
+  /** Applies the init image PNG's parameters (prompt, seed, SA, …); returns the notices of that load. */
+  restoreInitImageSettings: () => Notice[];
   loadModel: () => Promise<JobOutcome>;
   generate: () => Promise<JobOutcome>;
   cancel: () => void;
@@ -96,13 +102,6 @@ export interface RunSlice {
 
 export const IDLE_RUN: RunState = IDLE_JOB;
 
-export interface ResolvedModel {
-  /** identifies what is loaded: registry id, or 'custom:<base>' */
-  key: string;
-  source: ModelSource;
-  entry?: ModelEntry;
-}
-
 /** A model folder on the user's disk, chosen with the folder picker or dropped (model id 'local'). */
 export interface LocalFolder {
   name: string;
@@ -111,66 +110,7 @@ export interface LocalFolder {
   bytes: number;
 }
 
-/** The key a selected model is loaded under (what `model.key` holds once it is). */
-export function selectedModelKey(s: Pick<AppState, 'params' | 'customBase' | 'catalog' | 'localFolder'>): string {
-  try {
-    return resolveModel(s.params.gen, s.customBase, s.catalog, s.localFolder).key;
-  } catch {
-    return s.params.gen.model;
-  }
-}
-
-/** The engine source for the selected model; throws RunRequestError for one that cannot be loaded. */
-export function resolveModel(gen: GenParams, customBase: string, catalog: ModelCatalog, local: LocalFolder | null = null): ResolvedModel {
-  if (gen.model === 'local') {
-    if (!local) throw new RunRequestError('No local model folder is chosen.', 'Choose the folder of a downloaded model (diffusers-ONNX layout, or flat .onnx files) under "Local folder", or drop it on the picker.');
-    return { key: `local:${local.name}:${local.files.length}:${local.bytes}`, source: { id: 'local', base: `local://${encodeURIComponent(local.name)}`, files: local.files } };
-  }
-  if (gen.model === 'custom') {
-    const base = customBase.trim();
-    if (!base) throw new RunRequestError('The custom model has no base URL.', 'Enter the URL of a diffusers-ONNX folder (holding unet/model.onnx) under "Custom base URL".');
-    return { key: `custom:${base}`, source: { id: 'custom', base } };
-  }
-  const entry = catalog.entries.find((e) => e.id === gen.model);
-  if (!entry) throw new RunRequestError(`There is no model called "${gen.model}".`, 'Pick one from the model list, or choose "Custom URL" and enter a base URL.');
-  const source: ModelSource = { id: entry.id, base: entry.base };
-  if (entry.tokenizerBase) source.tokenizerBase = entry.tokenizerBase;
-  if (entry.layout) source.layout = entry.layout;
-  return { key: entry.id, source, entry };
-}
-
-function customEntry(base: string, gen: GenParams): ModelEntry {
-  const defaults = { scheduler: gen.scheduler, steps: gen.steps, guidance: gen.guidance, width: gen.width, height: gen.height };
-  return { id: 'custom', label: 'The custom model', base, approxDownloadMB: 0, needs: { shaderF16: false }, defaults, notes: '' };
-}
-
-/** The adapter's capabilities once the GPU check has run (undefined before). */
-export function adapterCaps(s: Pick<AppState, 'gpu'>): AdapterCaps | undefined {
-  if (s.gpu.kind !== 'ready') return undefined;
-  return { shaderF16: s.gpu.adapter.shaderF16, maxBufferSize: s.gpu.adapter.limits.maxBufferSize ?? 0 };
-}
-
-/** Why the current parameters cannot be generated (undefined: they can). Shown next to Generate. */
-export function runBlocker(s: Pick<AppState, 'gpu' | 'params' | 'customBase' | 'catalog' | 'localFolder'>, set: ParamSet = s.params): AppError | undefined {
-  if (s.gpu.kind === 'unavailable') return describeError({ name: 'WebGPUUnavailableError', message: s.gpu.message });
-  let resolved: ResolvedModel;
-  try {
-    resolved = resolveModel(set.gen, s.customBase, s.catalog, s.localFolder);
-  } catch (e) {
-    return describeError(e);
-  }
-  // a custom model is checked against the size rules of any SD U-Net
-  const entry = resolved.entry ?? customEntry(resolved.source.base, set.gen);
-  const caps = adapterCaps(s);
-  const refusal = resolved.entry && caps && s.catalog.refusalReason(entry, caps);
-  if (refusal) return { name: 'ModelRefused', message: refusal, hint: 'Pick a model marked as able to run on this GPU.' };
-  const sizes = [set.gen, ...(set.gen.hires.enabled ? [hiresSize(set.gen, set.gen.hires.scale)] : [])];
-  for (const { width, height } of sizes) {
-    const why = s.catalog.sizeRefusal(entry, width, height);
-    if (why) return { name: 'SizeRefused', message: why, hint: resolved.entry ? `Use ${entry.defaults.width}×${entry.defaults.height} with this model.` : 'Pick a size the message suggests.' };
-  }
-  return undefined;
-}
+export { adapterCaps, loadBlocker, resolveModel, runBlocker, selectedModelKey, type ResolvedModel } from './model-choice.ts';
 
 export const createRunSlice =
   (ports: AppPorts): StateCreator<AppState, [], [], RunSlice> =>
@@ -202,7 +142,7 @@ export const createRunSlice =
       }
     };
 
-    const makeImage = async (job: Job<Progress>, paramSet: ParamSet, meta: { kind: ResultKind; label: string }): Promise<RunResult> => {
+    const makeImage = async (job: Job<Progress>, paramSet: ParamSet, meta: { kind: ResultKind; label: string; record?: boolean }): Promise<RunResult> => {
       const s = get();
       const blocker = runBlocker(s, paramSet);
       if (blocker) throw new RunRequestError(blocker.message, blocker.hint);
@@ -211,13 +151,14 @@ export const createRunSlice =
       const req = generateRequestFrom(paramSet.gen, paramSet.sa, init ? resizeRgba(init, paramSet.gen.width, paramSet.gen.height) : undefined);
       const result = await ports.engine.generate(req, { signal: job.signal, onProgress: job.report });
       if (job.signal.aborted) throw new DOMException('Cancelled.', 'AbortError');
-      const id = get().resultsMade + 1;
-      set({ resultsMade: id });
+      const record = meta.record ?? true;
+      const id = record ? get().resultsMade + 1 : 0;
+      if (record) set({ resultsMade: id });
       const run: RunResult = {
         id, kind: meta.kind, label: meta.label, image: result.image, timings: result.timings,
         timesteps: result.timesteps, seed: result.seed, params: paramSet, img2img: Boolean(init), createdAt: Date.now(), latents: result.latents,
       };
-      get().addResult(run);
+      if (record) get().addResult(run);
       return run;
     };
 
@@ -251,6 +192,7 @@ export const createRunSlice =
       localFolder: null,
       storedModels: null,
       initImage: null,
+      initImageSettings: null,
       run: IDLE_RUN,
       resultsMade: 0,
       setCustomBase: (base) => set({ customBase: base }),
@@ -275,10 +217,16 @@ export const createRunSlice =
         setGen('guidance', d.guidance);
         setGen('scheduler', d.scheduler);
       },
-      setInitImage: (image) => set({ initImage: image }),
+      setInitImage: (image, png) => set({ initImage: image, initImageSettings: image && png && readPngParams(png) ? png : null }),
+      restoreInitImageSettings: () => {
+        const png = get().initImageSettings;
+        return png ? get().loadFromPng(png) : [];
+      },
       loadModel: () =>
         runner.run('load', async (job) => {
           const s = get();
+          const blocker = loadBlocker(s);
+          if (blocker) throw new RunRequestError(blocker.message, blocker.hint);
           await ensureModel(job, resolveModel(s.params.gen, s.customBase, s.catalog, s.localFolder));
         }),
       generate: () =>

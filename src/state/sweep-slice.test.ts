@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { flush, readyStore } from './testing/test-store.ts';
-import { parseSweepValues, sweepProblems } from './sweep-slice.ts';
+import { fitSweepValues, parseSweepValues, sweepProblems } from './sweep-slice.ts';
 
 async function store(manual = false) {
   const { store: s, engine } = await readyStore({ manual }, {});
@@ -66,5 +66,36 @@ describe('sweep slice', () => {
     expect(parseSweepValues('2, 4.5  6;1e1')).toEqual([2, 4.5, 6, 10]);
     expect(parseSweepValues('2, x')).toBeUndefined();
     expect(parseSweepValues('')).toEqual([]);
+  });
+
+  it('text that does not parse blocks the sweep instead of running the previous values (bug 7)', async () => {
+    const { s, engine } = await store();
+    s.getState().setSweepAxis('x', { path: 'sa.in.strength', values: [2, 4] });
+    s.getState().setSweepText('x', '0, abc');
+    expect(s.getState().sweep.input.x.unparsed).toBe('0, abc');
+    const problems = sweepProblems(s.getState().sweep.x, s.getState().sweep.y, s.getState().sweep.input);
+    expect(problems).toEqual(['X: "0, abc" is not a list of numbers.']);
+    expect(await s.getState().runSweep()).toBe('error');
+    expect(s.getState().run.error?.message).toContain('"0, abc" is not a list of numbers');
+    expect(engine.requests).toHaveLength(0);
+    s.getState().setSweepText('x', '0, 3');
+    expect(s.getState().sweep.input.x.unparsed).toBeNull();
+    expect(await s.getState().runSweep()).toBe('done');
+    expect(engine.requests.map((r) => r.sa.in.strength)).toEqual([0, 3, 0, 3, 0, 3]);
+  });
+
+  it('fits out-of-range values to the parameter and says so (bug 7)', async () => {
+    const { s } = await store();
+    s.getState().setSweepAxis('x', { path: 'sa.in.strength', values: [2, 4] });
+    s.getState().setSweepText('x', '0, 999');
+    expect(s.getState().sweep.x.values).toEqual([0, 50]);
+    expect(s.getState().sweep.input.x.notice).toBe('SA · Strength (down blocks) takes 0–50: using 999 → 50 (above the maximum 50).');
+    s.getState().setSweepText('x', '0, 9');
+    expect(s.getState().sweep.input.x.notice).toBeNull();
+    // a new parameter refits the values it keeps
+    s.getState().setSweepAxis('y', { path: 'steps', values: [0, 2.4, 500] });
+    expect(s.getState().sweep.y.values).toEqual([1, 2, 150]);
+    expect(s.getState().sweep.input.y.notice).toBe('Steps takes 1–150: using 0 → 1 (below the minimum 1), 2.4 → 2 (whole numbers only), 500 → 150 (above the maximum 150).');
+    expect(fitSweepValues('width', [100, 70, 3000]).values).toEqual([104, 72, 2048]);
   });
 });

@@ -1,6 +1,8 @@
 // The `sweep` slice: an X/Y grid over two numeric parameters (first-pass SA or generation
 // numbers), 2–5 values each, every other setting (seed included) as in the params slice. Cells
 // are made row by row (y outer, x inner) as one job, so Cancel stops after the cell in flight.
+// Typed values are fitted to the parameter's range (with a notice saying so); text that does not
+// parse blocks the sweep until it does, so a run never uses stale values.
 import type { StateCreator } from 'zustand';
 import { SA_PARAM_SPECS, getSaParam, type SaNumberPath } from '../sa/index.ts';
 import { GEN_PARAM_SPECS, getGenParam, type GenNumberPath, type ParamSet } from '../params/gen-params.ts';
@@ -21,13 +23,21 @@ export interface SweepParamOption {
   label: string;
   min: number;
   max: number;
+  /** values are multiples of this (0: any number) */
+  unit: number;
 }
 
 /** Every parameter a sweep can vary, SA first. */
 export const SWEEP_PARAMS: readonly SweepParamOption[] = [
-  ...SA_PARAM_SPECS.flatMap((s) => (s.kind === 'number' ? [{ path: `sa.${s.path}` as SweepPath, label: `SA · ${s.label}`, min: s.min, max: s.max }] : [])),
-  ...GEN_PARAM_SPECS.flatMap((s) => (s.kind === 'number' ? [{ path: s.path, label: s.label, min: s.min, max: s.max }] : [])),
+  ...SA_PARAM_SPECS.flatMap((s) => (s.kind === 'number' ? [{ path: `sa.${s.path}` as SweepPath, label: `SA · ${s.label}`, min: s.min, max: s.max, unit: 0 }] : [])),
+  ...GEN_PARAM_SPECS.flatMap((s) => (s.kind === 'number' ? [{ path: s.path, label: s.label, min: s.min, max: s.max, unit: s.multipleOf ?? (s.integer ? 1 : 0) }] : [])),
 ];
+
+/** Per axis: text that does not parse (null: the values are what was typed), and what was fitted. */
+export interface SweepAxisInput {
+  unparsed: string | null;
+  notice: string | null;
+}
 
 export const SWEEP_MIN_VALUES = 2;
 export const SWEEP_MAX_VALUES = 5;
@@ -41,11 +51,15 @@ export interface SweepState {
   /** row-major: cells[yi · x.values.length + xi]; null until made */
   cells: (RunResult | null)[];
   done: number;
+  input: { x: SweepAxisInput; y: SweepAxisInput };
 }
 
 export interface SweepSlice {
   sweep: SweepState;
+  /** Sets an axis, its values fitted to the parameter's range (with a notice when any moved). */
   setSweepAxis: (axis: 'x' | 'y', value: SweepAxis) => void;
+  /** Sets an axis's values from typed text; text that does not parse blocks the sweep. */
+  setSweepText: (axis: 'x' | 'y', text: string) => void;
   runSweep: () => Promise<JobOutcome>;
 }
 
@@ -56,6 +70,7 @@ export const DEFAULT_SWEEP: SweepState = Object.freeze<SweepState>({
   grid: null,
   cells: [],
   done: 0,
+  input: { x: { unparsed: null, notice: null }, y: { unparsed: null, notice: null } },
 });
 
 export function sweepParamLabel(path: SweepPath): string {
@@ -69,9 +84,28 @@ export function parseSweepValues(text: string): number[] | undefined {
   return values.every(Number.isFinite) ? values : undefined;
 }
 
+/** Values moved into the parameter's range and onto its grid, and a notice naming each one moved. */
+export function fitSweepValues(path: SweepPath, values: readonly number[]): { values: number[]; notice: string | null } {
+  const p = SWEEP_PARAMS.find((o) => o.path === path);
+  if (!p) return { values: [...values], notice: null };
+  const why: string[] = [];
+  const fitted = values.map((v) => {
+    if (!Number.isFinite(v)) return v;
+    let used = Math.min(p.max, Math.max(p.min, v)) + 0; // + 0: no −0
+    if (p.unit) used = Math.min(p.max, Math.max(p.min, Math.round(used / p.unit) * p.unit));
+    if (used !== v) why.push(`${v} → ${used} (${v > p.max ? `above the maximum ${p.max}` : v < p.min ? `below the minimum ${p.min}` : p.unit === 1 ? 'whole numbers only' : `multiples of ${p.unit} only`})`);
+    return used;
+  });
+  return { values: fitted, notice: why.length ? `${p.label} takes ${p.min}–${p.max}: using ${why.join(', ')}.` : null };
+}
+
 /** What is wrong with the axes (empty: the sweep can run). */
-export function sweepProblems(x: SweepAxis, y: SweepAxis): string[] {
+export function sweepProblems(x: SweepAxis, y: SweepAxis, input?: SweepState['input']): string[] {
   const problems: string[] = [];
+  for (const name of ['X', 'Y'] as const) {
+    const unparsed = input?.[name === 'X' ? 'x' : 'y'].unparsed;
+    if (unparsed != null) problems.push(`${name}: "${unparsed}" is not a list of numbers.`);
+  }
   for (const [name, a] of [['X', x], ['Y', y]] as const) {
     if (!SWEEP_PARAMS.some((p) => p.path === a.path)) problems.push(`${name}: ${a.path} is not a parameter a sweep can vary.`);
     if (a.values.length < SWEEP_MIN_VALUES || a.values.length > SWEEP_MAX_VALUES) problems.push(`${name}: give ${SWEEP_MIN_VALUES}–${SWEEP_MAX_VALUES} values (got ${a.values.length}).`);
@@ -116,10 +150,18 @@ export const createSweepSlice: StateCreator<AppState, [], [], SweepSlice> = (set
   const patch = (p: Partial<SweepState>) => set((s) => ({ sweep: { ...s.sweep, ...p } }));
   return {
     sweep: DEFAULT_SWEEP,
-    setSweepAxis: (axis, value) => patch({ [axis]: { path: value.path, values: [...value.values] } }),
+    setSweepAxis: (axis, value) => {
+      const { values, notice } = fitSweepValues(value.path, value.values);
+      set((s) => ({ sweep: { ...s.sweep, [axis]: { path: value.path, values }, input: { ...s.sweep.input, [axis]: { unparsed: null, notice } } } }));
+    },
+    setSweepText: (axis, text) => {
+      const values = parseSweepValues(text);
+      if (values) get().setSweepAxis(axis, { path: get().sweep[axis].path, values });
+      else set((s) => ({ sweep: { ...s.sweep, input: { ...s.sweep.input, [axis]: { ...s.sweep.input[axis], unparsed: text } } } }));
+    },
     runSweep: async () => {
-      const { x, y } = get().sweep;
-      const problems = sweepProblems(x, y);
+      const { x, y, input } = get().sweep;
+      const problems = sweepProblems(x, y, input);
       const { gen, sa } = get().params;
       const outcome = await get().runJob('sweep', async (ctx) => {
         if (problems.length) throw new RunRequestError(problems.join(' '), 'Fix the sweep axes and run it again.');

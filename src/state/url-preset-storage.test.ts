@@ -12,6 +12,9 @@ import { createUrlStorage, paramsUrlPersist, type QueryLocation } from './url-pr
 interface OtherSlice {
   other: number;
   bump: () => void;
+  /** as the run slice's */
+  customBase: string;
+  setCustomBase: (base: string) => void;
 }
 
 function fakeLocation(query: string): QueryLocation & { writes: string[] } {
@@ -27,6 +30,8 @@ function appLikeStore(loc: QueryLocation) {
         ...createParamsSlice()(...a),
         other: 0,
         bump: () => a[0]((s) => ({ other: s.other + 1 })),
+        customBase: '',
+        setCustomBase: (base: string) => a[0]({ customBase: base }),
       }),
       paramsUrlPersist(createUrlStorage(loc)),
     ),
@@ -76,6 +81,25 @@ describe('urlStorage with zustand persist', () => {
     expect(second.getState().params.gen).toEqual(first.getState().params.gen);
     expect(second.getState().params.sa).toEqual(first.getState().params.sa);
     expect(second.getState().params.notices).toEqual([]);
+  });
+
+  it('the custom model URL goes into the link and comes back when it is opened (bug: m=custom only)', () => {
+    const base = 'https://huggingface.co/me/sd-onnx/resolve/main';
+    const loc = fakeLocation('');
+    const first = appLikeStore(loc);
+    first.getState().setGen('model', 'custom');
+    first.getState().setCustomBase(base);
+    expect(loc.read()).toBe(`?v=1&m=custom&mu=${encodeURIComponent(base)}`);
+    const second = appLikeStore(fakeLocation(loc.read()));
+    expect(second.getState().customBase).toBe(base);
+    expect(second.getState().params.gen.model).toBe('custom');
+    expect(second.getState().params.notices).toEqual([]);
+  });
+
+  it('a link with a custom model URL the app refuses opens with a notice and no custom base', () => {
+    const store = appLikeStore(fakeLocation(`?v=1&m=custom&mu=${encodeURIComponent('ftp://example.com/sd')}`));
+    expect(store.getState().customBase).toBe('');
+    expect(store.getState().params.notices.map((n) => n.path)).toEqual(['mu']);
   });
 
   it('storage ignores values it cannot read and removeItem clears the query', () => {

@@ -26,10 +26,19 @@ export const browserQueryLocation: QueryLocation = {
   },
 };
 
-/** What the storage holds for persist: the parameters, plus the notices of decoding the link. */
+/** What the storage holds for persist: the parameters, the custom model's URL, and the notices of decoding the link. */
 export interface UrlPersisted extends ParamSet {
   notices?: Notice[];
+  /** the custom model's base URL (the link's `mu`; only with model 'custom') */
+  customBase?: string;
 }
+
+/** What the URL persists beside the params slice: the custom model's base URL (run slice). */
+export interface UrlLinkedState {
+  customBase: string;
+}
+
+const pageOrigin = (): string | undefined => globalThis.location?.origin;
 
 /**
  * A StateStorage whose one item is the page query (the item name is ignored). getItem gives
@@ -41,25 +50,26 @@ export function createUrlStorage(loc: QueryLocation = browserQueryLocation): Sta
     getItem: () => {
       const query = queryPart(loc.read());
       if ([...new URLSearchParams(query).keys()].length === 0) return null;
-      const { params, notices } = decodeUrlPreset(query);
-      const state: UrlPersisted = { ...params, notices };
+      const { params, notices, customBase } = decodeUrlPreset(query, { pageOrigin: pageOrigin() });
+      const state: UrlPersisted = { ...params, notices, ...(customBase === undefined ? {} : { customBase }) };
       return JSON.stringify({ state });
     },
     setItem: (_name, value) => {
       const state = parseState(value);
       if (!state) return;
-      const next = encodeUrlPreset(state);
+      const next = encodeUrlPreset(state, { customBase: state.customBase });
       if (next !== queryPart(loc.read())) loc.write(next);
     },
     removeItem: () => loc.write(''),
   };
 }
 
-function parseState(value: string): ParamSet | undefined {
+function parseState(value: string): (ParamSet & { customBase?: string }) | undefined {
   try {
-    const state = (JSON.parse(value) as { state?: Partial<ParamSet> }).state;
+    const state = (JSON.parse(value) as { state?: Partial<UrlPersisted> }).state;
     if (!state) return undefined;
-    return { gen: normalizeGenParams(state.gen).params, sa: normalizeSaParams(state.sa).params };
+    const customBase = typeof state.customBase === 'string' ? state.customBase : undefined;
+    return { gen: normalizeGenParams(state.gen).params, sa: normalizeSaParams(state.sa).params, customBase };
   } catch {
     return undefined;
   }
@@ -69,20 +79,22 @@ function parseState(value: string): ParamSet | undefined {
 export const urlStorage: StateStorage = createUrlStorage();
 
 /**
- * persist options that keep the `params` slice in the URL: only gen + sa are written; on load the
- * link's parameters and notices replace the slice's (its `simple` toggle is kept).
+ * persist options that keep the `params` slice in the URL: gen + sa and the custom model's URL are
+ * written; on load the link's parameters and notices replace the slice's (its `simple` toggle is
+ * kept), and a custom model URL in the link becomes the custom base.
  */
-export function paramsUrlPersist<S extends ParamsSlice>(storage: StateStorage = urlStorage): PersistOptions<S, UrlPersisted> {
+export function paramsUrlPersist<S extends ParamsSlice & UrlLinkedState>(storage: StateStorage = urlStorage): PersistOptions<S, UrlPersisted> {
   return {
     name: 'params',
     storage: createJSONStorage<UrlPersisted>(() => storage),
-    partialize: (s) => ({ gen: s.params.gen, sa: s.params.sa }),
+    partialize: (s) => ({ gen: s.params.gen, sa: s.params.sa, customBase: s.customBase }),
     merge: (persisted, current) => {
       const p = (persisted ?? {}) as Partial<UrlPersisted>;
       const gen = normalizeGenParams(p.gen);
       const sa = normalizeSaParams(p.sa);
       const notices = capNotices([...(Array.isArray(p.notices) ? p.notices : []), ...gen.notices, ...prefixNotices(sa.notices, 'sa')]);
-      return { ...current, params: { ...current.params, gen: gen.params, sa: sa.params, notices } };
+      const base = typeof p.customBase === 'string' ? { customBase: p.customBase } : {};
+      return { ...current, ...base, params: { ...current.params, gen: gen.params, sa: sa.params, notices } };
     },
   };
 }

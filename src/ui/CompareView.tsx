@@ -1,9 +1,9 @@
 // A/B comparison: baseline (SA off) and SA on with the same seed and settings, side by side, a
 // wipe slider over the pair, the absolute-difference heat map, PSNR / SSIM, and per-stage
-// timing bars for both runs with the SA ÷ baseline ratio.
+// timing bars for both runs with the SA ÷ baseline ratio, and who paid the shader compiles.
 import { useState } from 'react';
 import type { StageTimings } from '../pipeline/engine.ts';
-import { TIMING_STAGES, timingRatios } from '../state/compare-slice.ts';
+import { TIMING_STAGES, timingRatios, type WarmUp } from '../state/compare-slice.ts';
 import { useApp } from '../state/store.ts';
 import { ImageCanvas } from './ImageCanvas.tsx';
 
@@ -26,7 +26,15 @@ function Wipe({ a, b }: { a: Parameters<typeof ImageCanvas>[0]['image']; b: Para
   );
 }
 
-function TimingBars({ a, b }: { a: StageTimings; b: StageTimings }) {
+/** Which run paid the shader compiles: neither, thanks to a warm-up now or an earlier pair. */
+export function compileNote(warmUp: WarmUp | null): string {
+  if (!warmUp) return 'Unknown whether a run paid the shader compiles.';
+  if (warmUp.kind === 'earlier') return 'Neither run paid shader compiles: an earlier comparison in this page compiled them for this model and size.';
+  const s = (warmUp.ms / 1000).toFixed(1);
+  return `Neither run paid shader compiles: an untimed warm-up (${warmUp.steps} step${warmUp.steps === 1 ? '' : 's'}, ${s} s) compiled them first.`;
+}
+
+function TimingBars({ a, b, warmUp }: { a: StageTimings; b: StageTimings; warmUp: WarmUp | null }) {
   const ratio = timingRatios(a, b);
   const max = Math.max(a.total, b.total, 1e-9);
   return (
@@ -54,7 +62,9 @@ function TimingBars({ a, b }: { a: StageTimings; b: StageTimings }) {
           </tr>
         ))}
       </tbody>
-      <caption className="muted">Timing method: {b.method}. Weak SA can even be slower — measure, don’t assume.</caption>
+      <caption className="muted">
+        <span data-testid="compile-note">{compileNote(warmUp)}</span> Timing method: {b.method}. Weak SA can even be slower — measure, don’t assume.
+      </caption>
     </table>
   );
 }
@@ -72,6 +82,7 @@ export function CompareView() {
         </button>
         <span className="muted">Same seed and settings; the first image has SA off in both passes.</span>
       </div>
+      {compare.status === 'running' && !compare.warmUp && <p className="muted" data-testid="compare-warm-up">Warming up: an untimed short generation compiles the shaders, so that neither timed run pays for them…</p>}
       {compare.status === 'cancelled' && <p className="muted">Comparison cancelled.</p>}
       {(baseline || sa) && (
         <div className="pair">
@@ -108,7 +119,7 @@ export function CompareView() {
               <figcaption>|SA on − SA off|, brightest = {metrics.maxDiff}</figcaption>
             </figure>
           </div>
-          <TimingBars a={baseline.timings} b={sa.timings} />
+          <TimingBars a={baseline.timings} b={sa.timings} warmUp={compare.warmUp} />
         </>
       )}
       {compare.metricsError && <p className="bad">Could not compare the images: {compare.metricsError}</p>}

@@ -32,7 +32,7 @@ function TextParam({ path, rows }: { path: 'prompt' | 'negativePrompt'; rows: nu
   return (
     <div className="field">
       <label htmlFor={id}>{spec.label}</label>
-      <Tip text={spec.tooltip} />
+      <Tip text={spec.tooltip} label={spec.label} />
       <textarea id={id} rows={rows} value={value} data-testid={id} maxLength={spec.kind === 'text' ? spec.maxLength : undefined} onChange={(e) => setGen(path, e.target.value)} />
     </div>
   );
@@ -51,7 +51,7 @@ function SeedField() {
   return (
     <div className="field">
       <label htmlFor="gen-seed">Seed</label>
-      <Tip text={spec.tooltip} />
+      <Tip text={spec.tooltip} label="Seed" />
       <div className="inline">
         <input id="gen-seed" data-testid="gen-seed" inputMode="numeric" value={draft ?? String(seed)} onChange={(e) => setDraft(e.target.value)} onBlur={commit} onKeyDown={(e) => e.key === 'Enter' && commit()} />
         <button type="button" className="icon" onClick={roll} title="Random seed" aria-label="Random seed">

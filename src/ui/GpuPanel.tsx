@@ -1,6 +1,7 @@
 // GPU status panel: the engine device's adapter, its key limits, the ORT↔WGSL self-check on that
 // device, the SA kernels of the loaded model (storage path per site and their self-check), and the
 // device's uncaptured WebGPU errors.
+import { WEBGPU_HINT } from '../state/run-errors.ts';
 import { useApp } from '../state/store.ts';
 import type { AdapterReport } from '../gpu/device.ts';
 import type { KernelReport, SelfCheckView } from '../pipeline/engine.ts';
@@ -106,7 +107,7 @@ export function GpuPanel() {
       {(gpu.kind === 'idle' || gpu.kind === 'checking') && <p>Checking WebGPU…</p>}
       {gpu.kind === 'unavailable' && (
         <div className="notice error" role="alert" data-testid="webgpu-unavailable">
-          <strong>WebGPU is not available.</strong> {gpu.message}
+          <strong>WebGPU is not available.</strong> {gpu.message} {WEBGPU_HINT}
         </div>
       )}
       {gpu.kind === 'error' && (

@@ -65,7 +65,8 @@ export function Heatmap() {
         K/V window (rows × columns) per self-attention site and step; “—” = plain attention. Latent {map.latent.w}×{map.latent.h}, {map.timesteps.length} steps, {SOURCE[map.source]}.{' '}
         <span data-testid="heatmap-active">{activeCells}</span> of {map.rows.length * map.timesteps.length} cells pooled.
       </p>
-      <div className="heatmap-scroll">
+      {/* a scrolling region: focusable, so the keyboard can scroll it */}
+      <div className="heatmap-scroll" tabIndex={0} role="region" aria-label="Stride heatmap: sites × steps">
         <table className="heatmap" data-testid="heatmap" data-pass={pass}>
           <thead>
             <tr>

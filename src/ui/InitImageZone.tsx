@@ -1,29 +1,27 @@
-// The img2img init image: drop a file here or choose one. A PNG that carries generation
-// parameters (ours or A1111-style) also restores them, with notices for what was changed.
+// The img2img init image: drop a file here or choose one. Only its pixels are used; a PNG that
+// carries generation parameters (ours or A1111-style) offers "Restore the PNG’s settings" beside it.
 import { useState, type DragEvent } from 'react';
-import { readPngParams } from '../params/png-metadata.ts';
 import { useApp } from '../state/store.ts';
 import { ImageCanvas } from './ImageCanvas.tsx';
-import { decodeImageFile, fileBytes, isPngFile } from './image-io.ts';
+import { readInitImage } from './image-io.ts';
 
 export function InitImageZone() {
   const init = useApp((s) => s.initImage);
   const setInitImage = useApp((s) => s.setInitImage);
-  const loadFromPng = useApp((s) => s.loadFromPng);
+  const settings = useApp((s) => s.initImageSettings);
+  const restoreSettings = useApp((s) => s.restoreInitImageSettings);
   const busy = useApp((s) => s.run.job !== null);
   const [over, setOver] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [restored, setRestored] = useState(false);
 
   const take = async (file: File | undefined) => {
     if (!file) return;
     setError(null);
+    setRestored(false);
     try {
-      const image = await decodeImageFile(file);
-      setInitImage(image);
-      if (isPngFile(file)) {
-        const bytes = await fileBytes(file);
-        if (readPngParams(bytes)) loadFromPng(bytes);
-      }
+      const { image, png } = await readInitImage(file);
+      setInitImage(image, png);
     } catch (e) {
       setError(`Could not read ${file.name || 'that file'} as an image: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -57,6 +55,23 @@ export function InitImageZone() {
             <button type="button" className="small" disabled={busy} onClick={() => setInitImage(null)}>
               Remove (txt2img)
             </button>
+            {settings && (
+              <p data-testid="init-settings">
+                This PNG carries the settings it was made with; only its pixels are used.{' '}
+                <button
+                  type="button"
+                  className="small"
+                  disabled={busy}
+                  onClick={() => {
+                    restoreSettings();
+                    setRestored(true);
+                  }}
+                >
+                  Restore the PNG’s settings
+                </button>
+                <span role="status">{restored ? ' Settings restored (prompt, seed, size, SA…).' : ''}</span>
+              </p>
+            )}
           </div>
         </div>
       ) : (

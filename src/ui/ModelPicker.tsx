@@ -3,7 +3,7 @@
 // folder on disk (picker or drop), the models kept in the browser, and the load state.
 import { useState } from 'react';
 import { useApp } from '../state/store.ts';
-import { adapterCaps, selectedModelKey } from '../state/run-slice.ts';
+import { adapterCaps, loadBlocker, selectedModelKey } from '../state/run-slice.ts';
 import type { ModelEntry } from '../pipeline/registry.ts';
 import { ProgressBar, Tip } from './controls.tsx';
 import { folderFromDrop, folderFromFileList } from './local-folder.ts';
@@ -31,6 +31,11 @@ function ModelStatus() {
   const held = useApp((s) => s.loadedModel?.key);
   const job = useApp((s) => s.run.job);
   const loadModel = useApp((s) => s.loadModel);
+  // why the selected model cannot be loaded (no WebGPU, cannot run on this GPU, a bad URL): a string, so the selector is stable
+  const blocked = useApp((s) => {
+    const why = loadBlocker(s);
+    return why && (why.hint ? `${why.message} ${why.hint}` : why.message);
+  });
   if (model.kind === 'loading') {
     const p = model.progress;
     const frac = p?.bytes ? (p.loaded ?? 0) / p.bytes : p?.total ? p.step / p.total : 0;
@@ -57,9 +62,15 @@ function ModelStatus() {
         </span>
       )}
       {model.kind !== 'ready' && (
-        <button type="button" className="small" disabled={job !== null} onClick={() => void loadModel()}>
+        <button type="button" className="small" disabled={job !== null || blocked !== undefined} title={blocked} aria-describedby={blocked ? 'load-blocked' : undefined} onClick={() => void loadModel()}>
           Load now
         </button>
+      )}
+      {model.kind !== 'ready' && blocked && (
+        <span id="load-blocked" className="muted" data-testid="load-blocked">
+          {' '}
+          Cannot load: {blocked}
+        </span>
       )}
     </div>
   );
@@ -116,7 +127,7 @@ function LocalFolderField({ disabled }: { disabled: boolean }) {
       }}
     >
       <label htmlFor="local-folder">Local folder</label>
-      <Tip text="A model you downloaded once: a folder in diffusers-ONNX layout (unet/model.onnx, text_encoder/…, vae_decoder/…, tokenizer/…) or with flat .onnx files named unet, text encoder and VAE decoder. It is read from your disk, never uploaded. Or drop the folder here." />
+      <Tip label="Local folder" text="A model you downloaded once: a folder in diffusers-ONNX layout (unet/model.onnx, text_encoder/…, vae_decoder/…, tokenizer/…) or with flat .onnx files named unet, text encoder and VAE decoder. It is read from your disk, never uploaded. Or drop the folder here." />
       <input
         id="local-folder"
         data-testid="local-folder-input"
@@ -160,6 +171,10 @@ function StoredModels() {
   );
 }
 
+/** The model picker's help text (the embedded toy model's notes say what it draws). */
+export const MODEL_TOOLTIP =
+  'Which Stable Diffusion pipeline (diffusers-ONNX layout) to run. The embedded toy model was trained here on synthetic shapes: it draws a coloured circle, square or triangle, fast, for trying the controls. Public models are downloaded once and kept in the browser.';
+
 export function ModelPicker() {
   const modelId = useApp((s) => s.params.gen.model);
   const entries = useApp((s) => s.catalog.entries);
@@ -176,7 +191,7 @@ export function ModelPicker() {
     <div className="model-picker" data-testid="model-picker">
       <div className="field">
         <label htmlFor="model-select">Model</label>
-        <Tip text="Which Stable Diffusion pipeline (diffusers-ONNX layout) to run. The embedded tiny model has random weights: it draws noise, fast, for trying the controls. Public models are downloaded once and kept in the browser cache." />
+        <Tip label="Model" text={MODEL_TOOLTIP} />
         <select id="model-select" data-testid="model-select" value={modelId} disabled={busy} onChange={(e) => selectModel(e.target.value)}>
           {!known && <option value={modelId}>{modelId} (unknown)</option>}
           {entries.map((e) => {
@@ -195,7 +210,7 @@ export function ModelPicker() {
       {modelId === CUSTOM && (
         <div className="field">
           <label htmlFor="custom-base">Custom base URL</label>
-          <Tip text="A folder in diffusers-ONNX layout: <base>/unet/model.onnx, text_encoder/model.onnx, vae_decoder/model.onnx, tokenizer/… The server must allow cross-origin requests." />
+          <Tip label="Custom base URL" text="A folder in diffusers-ONNX layout: <base>/unet/model.onnx, text_encoder/model.onnx, vae_decoder/model.onnx, tokenizer/… The server must allow cross-origin requests." />
           <input id="custom-base" type="url" inputMode="url" placeholder="https://huggingface.co/…/resolve/main" value={customBase} disabled={busy} onChange={(e) => setCustomBase(e.target.value)} />
         </div>
       )}

@@ -30,10 +30,11 @@ export function PromptHelper() {
   const position = pick.position ?? '';
   const template = position && vocab.captionTemplates.singleAt ? vocab.captionTemplates.singleAt : vocab.captionTemplates.single;
   const prompt = fillCaption(template, { colour, shape, background, position });
+  const chosen = (key: 'colour' | 'shape' | 'background' | 'position', words: readonly string[]) => pick[key] ?? (key === 'position' ? '' : words[0]);
   const chips = <T extends string>(key: 'colour' | 'shape' | 'background' | 'position', words: readonly T[], style?: (w: T) => React.CSSProperties) => (
     <div className="chips" role="group" aria-label={key}>
       {words.map((w) => (
-        <button type="button" key={w || 'none'} className={`chip${(pick[key] ?? (key === 'position' ? '' : words[0])) === w ? ' on' : ''}`} data-testid={`word-${key}-${w || 'none'}`} onClick={() => setPick({ ...pick, [key]: w })}>
+        <button type="button" key={w || 'none'} className={`chip${chosen(key, words) === w ? ' on' : ''}`} aria-pressed={chosen(key, words) === w} data-testid={`word-${key}-${w || 'none'}`} onClick={() => setPick({ ...pick, [key]: w })}>
           {style && <span className="swatch" style={style(w)} />}
           {w || 'any place'}
         </button>

@@ -1,18 +1,11 @@
 // Generate / Cancel, the step progress bar, and why Generate is unavailable. Ctrl/Cmd+Enter
-// generates (App listens for it); the run slice refuses a second job while one runs.
-import type { Progress } from '../pipeline/engine.ts';
-import { runBlocker } from '../state/run-slice.ts';
+// generates (App listens for it); the run slice refuses a second job while one runs. A polite live
+// region tells screen readers the progress and how the job ended (run-status.ts).
+import { useState } from 'react';
+import { runBlocker, type JobKind } from '../state/run-slice.ts';
 import { useApp } from '../state/store.ts';
 import { ProgressBar } from './controls.tsx';
-
-const STAGE: Record<Progress['stage'], string> = {
-  load: 'Loading model',
-  text: 'Text encoder',
-  unet: 'Denoising',
-  sa: 'SlothfulAttention',
-  vae: 'VAE decoder',
-  hires: 'Second pass',
-};
+import { progressFraction, progressText, runStatusText } from './run-status.ts';
 
 /** Plain headings for the errors the engine and the run slice raise (else the error's name). */
 const ERROR_TITLES: Record<string, string> = {
@@ -30,20 +23,6 @@ const ERROR_TITLES: Record<string, string> = {
   Error: 'Something went wrong',
 };
 
-function mib(bytes: number): string {
-  return `${(bytes / 2 ** 20).toFixed(0)} MiB`;
-}
-
-export function progressText(p: Progress): string {
-  if (p.stage === 'load' && p.bytes) return `${STAGE.load}: ${p.file ?? ''} ${mib(p.loaded ?? 0)} / ${mib(p.bytes)}`;
-  return `${STAGE[p.stage]} · step ${p.step}/${p.total} · ${(p.elapsedMs / 1000).toFixed(1)} s`;
-}
-
-export function progressFraction(p: Progress): number {
-  if (p.stage === 'load' && p.bytes) return (p.loaded ?? 0) / p.bytes;
-  return p.total ? p.step / p.total : 0;
-}
-
 export function RunBar() {
   const run = useApp((s) => s.run);
   // a string, so the selector's result is stable between renders
@@ -56,6 +35,10 @@ export function RunBar() {
   const dismiss = useApp((s) => s.dismissRunError);
   const sweep = useApp((s) => s.sweep);
   const busy = run.job !== null;
+  // the run state forgets the job when it ends; the live region says which one is done
+  const [lastJob, setLastJob] = useState<JobKind | null>(null);
+  if (run.job && run.job !== lastJob) setLastJob(run.job);
+  const status = runStatusText(run, lastJob, run.job === 'sweep' ? { done: sweep.done, total: sweep.cells.length } : undefined);
   const jobLabel = run.job === 'sweep' ? `Sweep ${sweep.done}/${sweep.cells.length} · ` : run.job === 'compare' ? 'Comparison · ' : '';
   return (
     <div className="run-bar" data-testid="run-bar" data-job={run.job ?? 'idle'}>
@@ -68,6 +51,9 @@ export function RunBar() {
         </button>
         <span className="muted kbd-hint">Ctrl/⌘ + Enter</span>
       </div>
+      <p className="visually-hidden" role="status" aria-live="polite" data-testid="run-status">
+        {status}
+      </p>
       {busy && <ProgressBar value={run.progress ? progressFraction(run.progress) : 0} label={jobLabel + (run.progress ? progressText(run.progress) : 'Starting…')} testId="step-progress" />}
       {!busy && blocker && (
         <p className="notice warn" data-testid="run-blocker">

@@ -1,7 +1,7 @@
 // SlothfulAttention settings: on/off, time decay, peak time, keep middle, and the In (down) and
 // Out (up) block settings, with labels and tooltips from SA_PARAM_SPECS. The simple view links
 // k_blend = v_blend and in/out depth_decay; named presets come with one sentence each.
-import { POOL_MODES, SA_PARAM_SPECS, isSimple, toSimple, type PoolMode, type SaNumberPath, type SaParamPath, type SaParams } from '../sa/index.ts';
+import { POOL_MODES, SA_PARAM_SPECS, SIMPLE_BLEND_TOOLTIP, isSimple, toSimple, type PoolMode, type SaNumberPath, type SaParamPath, type SaParams } from '../sa/index.ts';
 import type { SaPass } from '../state/params-slice.ts';
 import { SA_PRESETS, matchingSaPresets } from '../params/sa-presets.ts';
 import { useApp } from '../state/store.ts';
@@ -42,13 +42,12 @@ function SimpleBlend({ side, pass }: { side: 'in' | 'out'; pass: SaPass }) {
   const sa = useSa(pass);
   const setSaSimple = useApp((s) => s.setSaSimple);
   const k = spec(`${side}.k_blend`);
-  const v = spec(`${side}.v_blend`);
   if (k.kind !== 'number') return null;
   const where = side === 'in' ? 'down blocks' : 'up blocks';
   return (
     <Slider
       label={`K/V blend (${where})`}
-      tooltip={`Sets k_blend and v_blend together. ${k.tooltip} ${v.tooltip}`}
+      tooltip={SIMPLE_BLEND_TOOLTIP}
       value={toSimple(sa)[side].blend}
       min={k.min}
       max={k.max}

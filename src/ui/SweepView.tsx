@@ -1,23 +1,35 @@
 // X/Y sweep: pick two parameters and 2–5 values each, run the grid (one image per cell, same
-// seed), watch it fill in, cancel any time. Cells are labelled with the values actually used.
+// seed), watch it fill in, cancel any time. Cells are labelled with the values actually used;
+// values outside a parameter's range are fitted with a notice, and text that does not parse
+// disables Run until it does.
 import { useState } from 'react';
-import { SWEEP_MAX_VALUES, SWEEP_MIN_VALUES, SWEEP_PARAMS, parseSweepValues, sweepParamLabel, sweepProblems, type SweepPath } from '../state/sweep-slice.ts';
+import { SWEEP_MAX_VALUES, SWEEP_MIN_VALUES, SWEEP_PARAMS, sweepParamLabel, sweepProblems, type SweepPath } from '../state/sweep-slice.ts';
 import { useApp } from '../state/store.ts';
 import { ImageCanvas } from './ImageCanvas.tsx';
 
 function AxisEditor({ axis }: { axis: 'x' | 'y' }) {
   const value = useApp((s) => s.sweep[axis]);
+  const input = useApp((s) => s.sweep.input[axis]);
   const setAxis = useApp((s) => s.setSweepAxis);
+  const setText = useApp((s) => s.setSweepText);
   const busy = useApp((s) => s.run.job !== null);
+  // what is being typed; once the field is left it shows the values the sweep will use
   const [draft, setDraft] = useState<string | null>(null);
-  const text = draft ?? value.values.join(', ');
-  const parsed = parseSweepValues(text);
+  const text = draft ?? input.unparsed ?? value.values.join(', ');
   return (
     <fieldset className="group axis" data-testid={`sweep-${axis}`}>
       <legend>{axis.toUpperCase()} axis</legend>
       <div className="field">
         <label htmlFor={`sweep-${axis}-path`}>Parameter</label>
-        <select id={`sweep-${axis}-path`} value={value.path} disabled={busy} onChange={(e) => setAxis(axis, { ...value, path: e.target.value as SweepPath })}>
+        <select
+          id={`sweep-${axis}-path`}
+          value={value.path}
+          disabled={busy}
+          onChange={(e) => {
+            setDraft(null);
+            setAxis(axis, { ...value, path: e.target.value as SweepPath });
+          }}
+        >
           {SWEEP_PARAMS.map((p) => (
             <option key={p.path} value={p.path}>
               {p.label} ({p.min}–{p.max})
@@ -33,14 +45,21 @@ function AxisEditor({ axis }: { axis: 'x' | 'y' }) {
           id={`sweep-${axis}-values`}
           value={text}
           disabled={busy}
+          aria-invalid={input.unparsed !== null}
+          aria-describedby={`sweep-${axis}-note`}
           onChange={(e) => {
             setDraft(e.target.value);
-            const v = parseSweepValues(e.target.value);
-            if (v) setAxis(axis, { ...value, values: v });
+            setText(axis, e.target.value);
           }}
           onBlur={() => setDraft(null)}
         />
-        {!parsed && <span className="bad">Only numbers, please.</span>}
+        <span id={`sweep-${axis}-note`} role="status" data-testid={`sweep-${axis}-note`}>
+          {input.unparsed !== null ? (
+            <span className="bad">Only numbers, please: the sweep cannot run until this parses.</span>
+          ) : (
+            input.notice && <span className="notice warn">{input.notice}</span>
+          )}
+        </span>
       </div>
     </fieldset>
   );
@@ -51,7 +70,7 @@ export function SweepView({ onPick }: { onPick?: () => void }) {
   const runSweep = useApp((s) => s.runSweep);
   const select = useApp((s) => s.selectResult);
   const busy = useApp((s) => s.run.job !== null);
-  const problems = sweepProblems(sweep.x, sweep.y);
+  const problems = sweepProblems(sweep.x, sweep.y, sweep.input);
   const grid = sweep.grid;
   return (
     <div className="sweep-view" data-testid="sweep-view" data-status={sweep.status}>

@@ -3,15 +3,17 @@
 // committed to the store by the caller; text from links or files is only ever rendered as text.
 import { useId, useState, type ReactNode } from 'react';
 
-export function Tip({ text }: { text: string }) {
+/** A "?" button named after its control ("Help: Strength") that shows `text` below it. */
+export function Tip({ text, label }: { text: string; label: string }) {
   const [open, setOpen] = useState(false);
+  const id = useId();
   return (
     <>
-      <button type="button" className="tip" title={text} aria-label="What does this do?" aria-expanded={open} onClick={() => setOpen(!open)}>
+      <button type="button" className="tip" title={text} aria-label={`Help: ${label}`} aria-expanded={open} aria-controls={open ? id : undefined} onClick={() => setOpen(!open)}>
         ?
       </button>
       {open && (
-        <span className="tip-text" role="note">
+        <span className="tip-text" role="note" id={id}>
           {text}
         </span>
       )}
@@ -49,7 +51,7 @@ export function Slider({ label, tooltip, value, min, max, step, onChange, disabl
   return (
     <div className="field slider" data-testid={testId}>
       <label htmlFor={id}>{label}</label>
-      {tooltip && <Tip text={tooltip} />}
+      {tooltip && <Tip text={tooltip} label={label} />}
       <div className="slider-row">
         <input id={id} type="range" min={min} max={max} step={step} value={Math.min(max, Math.max(min, value))} disabled={disabled} onChange={(e) => onChange(Number(e.target.value))} />
         <input
@@ -85,7 +87,7 @@ export function Select<T extends string>({ label, tooltip, value, options, onCha
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      {tooltip && <Tip text={tooltip} />}
+      {tooltip && <Tip text={tooltip} label={label} />}
       <select id={id} value={value} disabled={disabled} data-testid={testId} onChange={(e) => onChange(e.target.value as T)}>
         {options.map((o) => (
           <option key={o.value} value={o.value} disabled={o.disabled}>
@@ -103,7 +105,7 @@ export function Check({ label, tooltip, checked, onChange, disabled, testId }: {
       <label>
         <input type="checkbox" checked={checked} disabled={disabled} data-testid={testId} onChange={(e) => onChange(e.target.checked)} /> {label}
       </label>
-      {tooltip && <Tip text={tooltip} />}
+      {tooltip && <Tip text={tooltip} label={label} />}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 // Browser-side image files: decode a dropped/chosen file to RGBA, and download a result as a PNG
 // that carries all its parameters (src/params/png-metadata.ts), so dropping it back restores them.
+// An init image is pixels only: its PNG's parameters are offered, never applied by choosing it.
 import type { ImageRgba } from '../image/rgba.ts';
 import { encodePng } from '../image/png.ts';
 import { writePngParams } from '../params/png-metadata.ts';
@@ -32,6 +33,12 @@ export async function fileBytes(file: Blob): Promise<Uint8Array> {
 
 export function isPngFile(file: File): boolean {
   return file.type === 'image/png' || /\.png$/i.test(file.name);
+}
+
+/** A chosen or dropped init image: its pixels, and a PNG's bytes (for "Restore the PNG’s settings"). */
+export async function readInitImage(file: File, decode: (f: Blob) => Promise<ImageRgba> = decodeImageFile): Promise<{ image: ImageRgba; png?: Uint8Array }> {
+  const image = await decode(file);
+  return isPngFile(file) ? { image, png: await fileBytes(file) } : { image };
 }
 
 /** The PNG bytes of a result with its parameters embedded. */

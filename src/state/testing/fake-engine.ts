@@ -1,7 +1,9 @@
 // A fake Engine for unit tests and UI screenshots (never the app's default): records every call,
 // counts generations in flight, and either answers by itself (after `stepMs` per step, reporting
 // progress) or waits for the test to settle each call (`manual`). Its images are a deterministic
-// pattern of the request (seed, size, SA on/off), so equal requests give equal pixels.
+// pattern of the request (seed, size, SA on/off), so equal requests give equal pixels. With
+// `compileMs`, the first generation at each size after a load reports that much more time, as a
+// real engine pays its shader compiles.
 import type { CallOptions, Engine, GenerateResult, GpuStatus, ModelInfo, ModelSource, StageTimings } from '../../pipeline/engine.ts';
 import type { ImageRgba } from '../../image/rgba.ts';
 import type { GenerateRequest } from '../../params/request.ts';
@@ -35,6 +37,8 @@ export interface FakeEngineOptions {
   info?: Partial<ModelInfo>;
   /** what probe() answers (default: an idle status) */
   gpu?: GpuStatus | (() => Promise<GpuStatus>);
+  /** extra text-encoder + U-Net time of the first generation per size after each load (compiles) */
+  compileMs?: number;
 }
 
 export interface FakeEngine extends Engine {
@@ -99,8 +103,14 @@ function fakeTimings(req: GenerateRequest): StageTimings {
   return { text, unetOrt, saPool, saProject, saAttention, saWall: saAttention, vae, total: text + unetOrt + saPool + saProject + saAttention + vae, method: 'fake' };
 }
 
+/** Timings of a run that also compiled shaders: split between the text encoder and the U-Net. */
+function withCompile(t: StageTimings, ms: number): StageTimings {
+  return { ...t, text: t.text + ms / 2, unetOrt: t.unetOrt + ms / 2, total: t.total + ms };
+}
+
 export function createFakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
   let interruptCurrent: (() => void) | null = null;
+  let compiledSizes = new Set<string>();
   const errorListeners: ((message: string) => void)[] = [];
   const info: ModelInfo = {
     id: 'tiny', base: 'models/tiny', attentionStyle: 'torch2', dtype: 'float32', latentChannels: 4, vaeScale: 8, hasVaeEncoder: true,
@@ -118,6 +128,7 @@ export function createFakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
     loads: [], requests: [], interrupts: 0, inFlight: 0, maxInFlight: 0, callsInFlight: 0, maxCallsInFlight: 0, pending: [],
     async load(source: ModelSource, call?: CallOptions) {
       engine.loads.push(source);
+      compiledSizes = new Set();
       enter();
       try {
         call?.onProgress?.({ stage: 'load', step: 1, total: 1, elapsedMs: 1, file: 'unet/model.onnx', loaded: 1, bytes: 1 });
@@ -155,7 +166,10 @@ export function createFakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
             resolve();
           })();
         });
-        return { image: fakeImage(req), timings: fakeTimings(req), timesteps: fakeTimesteps(req), seed: req.seed };
+        const size = `${req.width}x${req.height}`;
+        const compileMs = compiledSizes.has(size) ? 0 : (opts.compileMs ?? 0);
+        compiledSizes.add(size);
+        return { image: fakeImage(req), timings: withCompile(fakeTimings(req), compileMs), timesteps: fakeTimesteps(req), seed: req.seed };
       } finally {
         engine.inFlight--;
         engine.callsInFlight--;
