@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fakePorts } from './testing/fake-ports.ts';
 import { flush, readyStore as readyStoreWith } from './testing/test-store.ts';
 import { FakeInterrupted } from './testing/fake-engine.ts';
-import { runBlocker } from './run-slice.ts';
+import { runBlocker } from './model-choice.ts';
 
 const readyStore = (opts: Parameters<typeof fakePorts>[0] = {}) => readyStoreWith(opts, { steps: 3 });
 

@@ -110,8 +110,6 @@ export interface LocalFolder {
   bytes: number;
 }
 
-export { adapterCaps, loadBlocker, resolveModel, runBlocker, selectedModelKey, type ResolvedModel } from './model-choice.ts';
-
 export const createRunSlice =
   (ports: AppPorts): StateCreator<AppState, [], [], RunSlice> =>
   (set, get) => {

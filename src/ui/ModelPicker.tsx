@@ -3,7 +3,7 @@
 // folder on disk (picker or drop), the models kept in the browser, and the load state.
 import { useState } from 'react';
 import { useApp } from '../state/store.ts';
-import { adapterCaps, loadBlocker, selectedModelKey } from '../state/run-slice.ts';
+import { adapterCaps, loadBlocker, selectedModelKey } from '../state/model-choice.ts';
 import type { ModelEntry } from '../pipeline/registry.ts';
 import { ProgressBar, Tip } from './controls.tsx';
 import { folderFromDrop, folderFromFileList } from './local-folder.ts';

@@ -2,7 +2,8 @@
 // generates (App listens for it); the run slice refuses a second job while one runs. A polite live
 // region tells screen readers the progress and how the job ended (run-status.ts).
 import { useState } from 'react';
-import { runBlocker, type JobKind } from '../state/run-slice.ts';
+import type { JobKind } from '../state/run-slice.ts';
+import { runBlocker } from '../state/model-choice.ts';
 import { useApp } from '../state/store.ts';
 import { ProgressBar } from './controls.tsx';
 import { progressFraction, progressText, runStatusText } from './run-status.ts';

@@ -6,7 +6,7 @@
 // real engine pays its shader compiles.
 import type { CallOptions, Engine, GenerateResult, GpuStatus, ModelInfo, ModelSource, StageTimings } from '../../pipeline/engine.ts';
 import type { ImageRgba } from '../../image/rgba.ts';
-import type { GenerateRequest } from '../../params/request.ts';
+import { hiresSize, type GenerateRequest } from '../../params/request.ts';
 import { sdUnetSites } from '../../sa/index.ts';
 
 /** Same name and message as the engine's GenerationInterrupted (src/pipeline/engine.ts). */
@@ -63,8 +63,7 @@ const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A smooth, seed-dependent colour field; SA on shifts it slightly so comparisons differ. */
 export function fakeImage(req: GenerateRequest): ImageRgba {
-  const w = req.hires ? Math.round((req.width * req.hires.scale) / 8) * 8 : req.width;
-  const h = req.hires ? Math.round((req.height * req.hires.scale) / 8) * 8 : req.height;
+  const { width: w, height: h } = req.hires ? hiresSize(req, req.hires.scale) : req;
   const data = new Uint8ClampedArray(w * h * 4);
   const a = ((req.seed % 997) / 997) * Math.PI * 2;
   const sa = req.sa.enabled ? req.sa.in.strength / 50 : 0;
