@@ -16,7 +16,7 @@ test('a fresh page’s first comparison pays no compiles: warm-up first, and the
   expect(fresh.warmUp?.kind).toBe('ran');
   await page.getByTestId('tab-compare').click();
   await expect(page.getByTestId('compile-note')).toContainText('an untimed warm-up (2 steps');
-  expect(await app.state((s) => s.history.items.map((r) => r.label))).toEqual(['SA off', 'SA on']);
+  expect(await app.state((s) => s.history.items.map((r) => r.label))).toEqual(['Compare: baseline', 'Compare: with SA']);
   expect(await app.compare()).toBe('done');
   const warm = await ratio();
   expect(warm.warmUp?.kind).toBe('earlier');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { flush, readyStore } from './testing/test-store.ts';
-import { timingRatios } from './compare-slice.ts';
+import { COMPARE_LABELS, timingRatios } from './compare-slice.ts';
+import { resultCaption } from '../ui/ImageView.tsx';
 
 async function store(manual = false, compileMs = 0) {
   const { store: s, engine } = await readyStore({ manual, compileMs }, { seed: 77 });
@@ -39,8 +40,10 @@ describe('compare slice', () => {
     expect(strip(on)).toEqual(strip(off));
     const c = s.getState().compare;
     expect(c.status).toBe('done');
-    expect(c.baseline?.label).toBe('SA off');
-    expect(c.sa?.label).toBe('SA on');
+    // The viewer shows "<label> · <caption>": SA's state is said once (it read "SA on · … · SA on").
+    const shown = (r: NonNullable<typeof c.sa>) => `${r.label} · ${resultCaption(r)}`;
+    expect(shown(c.baseline!).match(/SA (on|off)/g)).toEqual(['SA off']);
+    expect(shown(c.sa!).match(/SA (on|off)/g)).toEqual(['SA on']);
     expect(s.getState().history.items.map((r) => r.kind)).toEqual(['baseline', 'sa']);
   });
 
@@ -83,7 +86,7 @@ describe('compare slice', () => {
     const freshRatio = timingRatios(fresh.baseline!.timings, fresh.sa!.timings).total;
     expect(fresh.warmUp).toEqual({ kind: 'ran', steps: 2, ms: expect.any(Number) as number });
     expect(fresh.warmUp?.kind === 'ran' && fresh.warmUp.ms).toBeGreaterThan(20_000);
-    expect(s.getState().history.items.map((r) => r.label)).toEqual(['SA off', 'SA on']); // no warm-up there
+    expect(s.getState().history.items.map((r) => r.label)).toEqual([COMPARE_LABELS.baseline, COMPARE_LABELS.sa]); // no warm-up there
     expect(await s.getState().runCompare()).toBe('done');
     const warm = s.getState().compare;
     expect(warm.warmUp).toEqual({ kind: 'earlier' });

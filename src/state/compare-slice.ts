@@ -49,6 +49,9 @@ export interface CompareSlice {
 
 export const EMPTY_COMPARE: CompareState = Object.freeze({ status: 'idle', baseline: null, sa: null, metrics: null, metricsError: null, warmUp: null });
 
+/** History labels of a comparison's pair; the caption beside them says SA on/off, so they do not. */
+export const COMPARE_LABELS = { baseline: 'Compare: baseline', sa: 'Compare: with SA' } as const;
+
 /** The two parameter sets of a comparison: identical but for SA enabled (both passes). */
 export function compareSets(set: ParamSet): { baseline: ParamSet; sa: ParamSet } {
   const withSa = (enabled: boolean): ParamSet => ({
@@ -124,9 +127,9 @@ export const createCompareSlice: StateCreator<AppState, [], [], CompareSlice> = 
           markCompiled(key);
           patch({ warmUp: { kind: 'ran', steps: warm.params.gen.steps, ms: warm.timings.total } });
         }
-        const baseline = await ctx.generate(sets.baseline, { kind: 'baseline', label: 'SA off' });
+        const baseline = await ctx.generate(sets.baseline, { kind: 'baseline', label: COMPARE_LABELS.baseline });
         patch({ baseline });
-        const withSa = await ctx.generate(sets.sa, { kind: 'sa', label: 'SA on' });
+        const withSa = await ctx.generate(sets.sa, { kind: 'sa', label: COMPARE_LABELS.sa });
         patch({ sa: withSa });
         try {
           patch({ metrics: compareMetrics(baseline.image, withSa.image) });
