@@ -67,6 +67,28 @@ describe('saFromFlag (SPEC_SA §2 canonical JSON)', () => {
   });
 });
 
+describe('a share link names the model (m=, mu=)', () => {
+  const hf = MODEL_REGISTRY.find((m) => m.id === 'sd21-base')!.base;
+  it('without --model, the link\'s custom URL (mu=) is the model', () => {
+    const a = parseCliArgs(['generate', '--out', 'o.png', '--preset', '?v=1&m=custom&mu=https%3A%2F%2Fexample.org%2Fmy-sd%2F']) as GenerateArgs;
+    expect(a.model).toBe('https://example.org/my-sd/');
+    expect(paramSetFrom(a, noFiles).notices).toEqual([]);
+  });
+  it('without --model, a registry model named by m= is loaded from its own location', () => {
+    expect((parseCliArgs(['generate', '--out', 'o.png', '--preset', 'https://x.org/app/?v=1&m=sd21-base']) as GenerateArgs).model).toBe(hf);
+    expect((parseCliArgs(['generate', '--out', 'o.png', '--preset', '?v=1&m=tiny']) as GenerateArgs).model).toBe('public/models/tiny');
+    expect((parseCliArgs(['generate', '--out', 'o.png', '--preset', '?v=1&s=3']) as GenerateArgs).model).toBe(DEFAULT_MODEL_DIR);
+    expect(modelIdOf(hf)).toBe('sd21-base');
+    expect(modelIdOf(`${hf}/`)).toBe('sd21-base');
+  });
+  it('an explicit --model wins over the link\'s model, with a notice that says so', () => {
+    const a = parseCliArgs(['generate', '--model', '/m/tiny', '--out', 'o.png', '--preset', '?v=1&m=custom&mu=https%3A%2F%2Fexample.org%2Fsd']) as GenerateArgs;
+    expect(a.model).toBe('/m/tiny');
+    const { notices } = paramSetFrom(a, noFiles);
+    expect(notices.map((n) => n.message)).toContain("the link's model (https://example.org/sd) is not used: --model /m/tiny is");
+  });
+});
+
 describe('paramSetFrom: defaults ← --preset ← flags ← --sa', () => {
   const base: GenerateArgs = { command: 'generate', model: '/models/tiny/', out: 'o.png' };
   it('defaults: the model id from the folder name, and a registry model starts from its own defaults', () => {

@@ -5,8 +5,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { normalizeSaParams, type Notice, type SaParams } from '../sa/index.ts';
 import { DEFAULT_GEN_PARAMS, normalizeGenParams, type GenParams, type ParamSet } from '../params/gen-params.ts';
 import { SCHEDULER_NAMES } from '../params/request.ts';
-import { decodeUrlPreset } from '../params/url-preset.ts';
-import { registryDefaults } from '../pipeline/registry.ts';
+import { decodeUrlPreset, queryPart } from '../params/url-preset.ts';
+import { MODEL_REGISTRY, registryDefaults } from '../pipeline/registry.ts';
 import type { F16Path } from '../gpu/kernels/dtype.ts';
 
 export class CliUsageError extends Error {
@@ -24,6 +24,8 @@ export const USAGE = `usage:
                 --context c.npy --out out.npy [--sites sites.json] [--sa '<json>'|@file] [--cpu]
                 [--f16-path native|packed]
   --sa takes SPEC_SA §2's canonical JSON; a partial object merges over the defaults (or --preset's SA).
+  --preset takes an app share link (or its query); without --model, the link's model is used (its
+  custom URL mu=, or a registry model's location); with --model, a notice says the link's is not.
   --f16-path forces how fp16 SA sites read their tensors: native (enable f16; needs shader-f16) or
   packed (u32 + unpack2x16float, any adapter); default native where the adapter has shader-f16.`;
 
@@ -153,7 +155,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     }
     const gen: GenerateArgs = {
       command: 'generate',
-      model: v.model ?? DEFAULT_MODEL_DIR,
+      model: v.model ?? (v.preset === undefined ? undefined : presetModel(v.preset)) ?? DEFAULT_MODEL_DIR,
       tokenizer: v.tokenizer,
       out: required(command, 'out', v.out),
       prompt: v.prompt,
@@ -212,9 +214,34 @@ export function saFromFlag(raw: string | undefined, base: SaParams, readText: (p
   return { params: r.params, notices: r.notices.map((n) => ({ ...n, path: `sa${n.path ? '.' + n.path : ''}` })) };
 }
 
-/** The model id written into the PNG: the folder's last name when it is a valid id, else 'custom'. */
+const trimSlashes = (path: string): string => path.replace(/[/\\]+$/, '');
+
+/** Where the CLI finds a registry model: its URL, or the app's folder under public/ for the embedded ones. */
+function registryLocation(base: string): string {
+  return /^https?:\/\//.test(base) ? base : `public/${base}`;
+}
+
+/**
+ * The model a share link names, as a --model value: its custom URL (mu=, with m=custom), or a
+ * registry model's location; undefined when the link names none (or one this app does not know).
+ */
+export function presetModel(preset: string): string | undefined {
+  const p = decodeUrlPreset(preset);
+  if (p.customBase !== undefined) return p.customBase;
+  if (!new URLSearchParams(queryPart(preset)).has('m')) return undefined;
+  const entry = MODEL_REGISTRY.find((m) => m.id === p.params.gen.model);
+  return entry && registryLocation(entry.base);
+}
+
+/**
+ * The model id written into the PNG: a registry model's id when --model is its location, else the
+ * folder's last name when it is a valid id, else 'custom'.
+ */
 export function modelIdOf(model: string): string {
-  const name = model.replace(/[/\\]+$/, '').split(/[/\\]/).pop() ?? '';
+  const trimmed = trimSlashes(model);
+  const entry = MODEL_REGISTRY.find((m) => trimSlashes(registryLocation(m.base)) === trimmed);
+  if (entry) return entry.id;
+  const name = trimmed.split(/[/\\]/).pop() ?? '';
   return /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name) ? name : 'custom';
 }
 
@@ -230,6 +257,10 @@ export function paramSetFrom(a: GenerateArgs | SweepArgs, readText: (path: strin
     const p = decodeUrlPreset(a.preset);
     notices.push(...p.notices.map((n) => ({ ...n, path: `preset ${n.path}` })));
     ({ sa } = p.params);
+    const named = presetModel(a.preset);
+    if (named !== undefined && trimSlashes(named) !== trimSlashes(a.model)) {
+      notices.push({ path: 'preset m', message: `the link's model (${named}) is not used: --model ${a.model} is`, given: named, used: a.model });
+    }
     gen = { ...p.params.gen, model: gen.model };
   }
   const flags: Partial<Record<keyof GenParams, unknown>> = {
