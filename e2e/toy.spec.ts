@@ -4,7 +4,8 @@
 // accuracy check and must (1) show what the prompt asks for (colour, shape, background) and (2)
 // read exactly as the stored CPU check read the same request (scripts/toy-model/check/default.json),
 // i.e. the browser draws what the pipeline on onnxruntime-node drew. The check itself (all 54
-// prompts × 2 seeds) is what measures the model.
+// prompts × 2 seeds) is what measures the model. The first generation also shows its step previews
+// (on by default): one appears in the image area while it runs, and none is left once it is done.
 import { readFileSync } from 'node:fs';
 import { readScene, type SceneReading } from '../src/models/toy/scene-check.ts';
 import { fillCaption, type ToyVocabulary } from '../src/models/toy/vocabulary.ts';
@@ -22,7 +23,7 @@ const PROMPTS: [string, string, string][] = [
   ['purple', 'square', 'black'],
 ];
 
-test('toy model: the prompt helper builds two prompts; the images show what they ask for, as the CPU check drew them', async ({ app, page }) => {
+test('toy model: the prompt helper builds two prompts; step previews show while the first is made; the images show what they ask for, as the CPU check drew them', async ({ app, page }) => {
   await app.open();
   expect((await app.gpuSettled()).kind).toBe('ready');
   await expect(page.getByTestId('prompt-helper')).toBeVisible();
@@ -35,7 +36,16 @@ test('toy model: the prompt helper builds two prompts; the images show what they
     await page.getByTestId('prompt-helper-use').click();
     const caption = fillCaption(vocab.captionTemplates.single, { colour, shape, background });
     await expect(page.getByTestId('gen-prompt')).toHaveValue(caption);
-    expect(await app.generate()).toBe('done');
+    const run = app.generate();
+    if (colour === PROMPTS[0][0]) {
+      // a latent-sized (16×16) preview of a step, scaled up in place of the image, while the U-Net runs
+      await expect(page.getByTestId('step-preview')).toBeVisible({ timeout: 300_000 });
+      expect(await page.getByTestId('step-preview').evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual([16, 16]);
+      await expect(page.getByTestId('step-preview-caption')).toContainText(new RegExp(`Step \\d+/${steps}`));
+    }
+    expect(await run).toBe('done');
+    await expect(page.getByTestId('step-preview')).toHaveCount(0);
+    expect(await app.state((s) => s.stepPreview)).toBeNull();
     const pixels = await page.getByTestId('main-image').evaluate((c: HTMLCanvasElement) => {
       const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
       return { width: d.width, height: d.height, data: Array.from(d.data) };

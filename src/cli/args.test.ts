@@ -18,6 +18,8 @@ describe('parseCliArgs', () => {
     [['unet-step', '--unet', 'u.onnx', '--sample', 's.npy', '--timestep', '500', '--context', 'c.npy', '--out', 'o.npy', '--f16-path', 'packed'],
       { command: 'unet-step', f16Path: 'packed' }],
     [['generate', '--out', 'o.png', '--f16-path', 'native'], { command: 'generate', f16Path: 'native' }],
+    [['generate', '--out', 'o.png', '--previews', 'steps/'], { command: 'generate', previews: 'steps/' }],
+    [['generate', '--out', 'o.png'], { command: 'generate', previews: undefined }],
     [[], { command: 'help' }],
     [['--help'], { command: 'help' }],
   ])('%j', (argv, expected) => {
@@ -32,6 +34,7 @@ describe('parseCliArgs', () => {
     [['generate', '--model', 'm', '--out', 'o', '--colour', 'red'], /Unknown option '--colour'/],
     [['unet-step', '--unet', 'u', '--sample', 's', '--timestep', '1', '--out', 'o'], /unet-step needs --context/],
     [['generate', '--out', 'o', '--f16-path', 'fast'], /--f16-path must be native or packed, got "fast"/],
+    [['sweep', '--out', 'd', '--x', 'seed=1,2', '--previews', 'p'], /--previews is for generate/],
   ])('%j is a usage error', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(CliUsageError);
     expect(() => parseCliArgs(argv)).toThrow(message);

@@ -17,7 +17,7 @@ export const USAGE = `usage:
   cli generate [--model <dir|url>] --prompt TEXT --out img.png [--negative TEXT] [--seed N] [--steps N]
                [--size WxH] [--guidance G] [--scheduler ${SCHEDULER_NAMES.join('|')}]
                [--sa '<json>'|@file.json] [--preset '<URL preset query>'] [--tokenizer <dir|url>]
-               [--f16-path native|packed]
+               [--f16-path native|packed] [--previews DIR]
   cli sweep [--model <dir|url>] --prompt TEXT --x 'sa.in.strength=0,4,8' [--y 'seed=1,2'] --out DIR
             [every generate flag]: one PNG per cell and DIR/index.html
   cli unet-step --unet model.onnx [--external weights.pb] --sample s.npy --timestep t.npy|T
@@ -27,7 +27,8 @@ export const USAGE = `usage:
   --preset takes an app share link (or its query); without --model, the link's model is used (its
   custom URL mu=, or a registry model's location); with --model, a notice says the link's is not.
   --f16-path forces how fp16 SA sites read their tensors: native (enable f16; needs shader-f16) or
-  packed (u32 + unpack2x16float, any adapter); default native where the adapter has shader-f16.`;
+  packed (u32 + unpack2x16float, any adapter); default native where the adapter has shader-f16.
+  --previews DIR writes each U-Net step's quick preview (latent → RGB, upscaled ×8) as DIR/step-NNN.png.`;
 
 export interface GenerateArgs {
   command: 'generate';
@@ -44,6 +45,8 @@ export interface GenerateArgs {
   sa?: string;
   preset?: string;
   f16Path?: F16Path;
+  /** generate only: a folder for the per-step preview PNGs (off when absent) */
+  previews?: string;
 }
 
 export interface UnetStepArgs {
@@ -84,6 +87,7 @@ const GENERATE_OPTIONS = {
   sa: { type: 'string' },
   preset: { type: 'string' },
   'f16-path': { type: 'string' },
+  previews: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 const SWEEP_OPTIONS = { ...GENERATE_OPTIONS, x: { type: 'string' }, y: { type: 'string' } } as const satisfies ParseArgsConfig['options'];
@@ -168,8 +172,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       sa: v.sa,
       preset: v.preset,
       f16Path: parseF16Path(v['f16-path']),
+      previews: v.previews,
     };
     if (command === 'generate') return gen;
+    if (gen.previews !== undefined) throw new CliUsageError(`--previews is for generate (one image), not sweep.\n${USAGE}`);
     const sweep = v as { x?: string; y?: string };
     return { ...gen, command, x: required(command, 'x', sweep.x), y: sweep.y };
   }

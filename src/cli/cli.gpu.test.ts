@@ -1,7 +1,7 @@
 // The CLI end to end on Dawn/SwiftShader with the synthetic tiny pipeline written to a temp dir
-// (3 U-Net calls in all): unet-step on the GPU against onnxruntime-node (unsplit model with SA
+// (4 U-Net calls in all): unet-step on the GPU against onnxruntime-node (unsplit model with SA
 // off; the CPU split reference with SA on), generate → PNG with its parameters, and a non-SD model.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
@@ -93,10 +93,21 @@ describe('CLI on WebGPU (Dawn)', () => {
     expect(read?.params).toEqual(set);
     expect(read?.params.gen).toMatchObject({ prompt: 'a sloth, in the rain', seed: 42, steps: 1, width: 64, model: 'tiny' });
     expect(read?.params.sa.in.strength).toBe(9);
+    expect(existsSync(join(tmp, 'previews'))).toBe(false); // previews are off unless asked for
   });
 
-  it('generate reports every site\'s storage path and the kernel self-check (f32 on this adapter)', async () => {
-    const text = await cli(['generate', '--model', model, '--prompt', 'x', '--size', '64x64', '--steps', '1', '--guidance', '1', '--out', join(tmp, 'img2.png')]);
+  it('generate reports every site\'s storage path and the kernel self-check (f32 on this adapter); --previews writes one PNG per step', async () => {
+    const previews = join(tmp, 'previews');
+    const text = await cli(['generate', '--model', model, '--prompt', 'x', '--size', '64x64', '--steps', '2', '--guidance', '1', '--out', join(tmp, 'img2.png'), '--previews', previews]);
+    expect(text).toMatch(/^wrote 2 step previews to /m);
+    const pngs = readdirSync(previews).sort();
+    expect(pngs).toEqual(['step-001.png', 'step-002.png']);
+    const files = pngs.map((f) => new Uint8Array(readFileSync(join(previews, f))));
+    for (const png of files) {
+      const ihdr = new DataView(png.buffer, png.byteOffset + 16, 8);
+      expect([ihdr.getUint32(0), ihdr.getUint32(4)]).toEqual([64, 64]); // 8×8 latents, ×8
+    }
+    expect(Buffer.from(files[0]).equals(Buffer.from(files[1]))).toBe(false);
     expect(text.match(/^ {2}site \d+ .+attn1 \(.+\): f32$/gm)).toHaveLength(16);
     expect(text).toMatch(/^ {2}kernel check f32 C 32\/2: ok /m);
     expect(text).toMatch(/^ {2}kernel check f32 C 64\/2: ok /m);

@@ -2,7 +2,7 @@
 // as the app (text encoder → split U-Net with SA → VAE on one WebGPU device), written as a PNG
 // with its parameters embedded. Prints the adapter and per-stage timings. Import after nodeGpu().
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, sep } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { detectLayout, loadSdPipeline, type LoadOptions } from '../pipeline/load-pipeline.ts';
 import { createSdModel, type LoadedSdModel } from '../pipeline/sd-model.ts';
 import { devicePreflight } from '../pipeline/preflight.ts';
@@ -12,6 +12,8 @@ import { MODEL_REGISTRY } from '../pipeline/registry.ts';
 import type { StageTimings } from '../pipeline/engine.ts';
 import { generateRequestFrom, type ParamSet } from '../params/gen-params.ts';
 import { encodePng } from '../image/png.ts';
+import { resizeRgba } from '../image/resize.ts';
+import type { ImageRgba } from '../image/rgba.ts';
 import { writePngParams } from '../params/png-metadata.ts';
 import { saParamsToJson, type Notice } from '../sa/index.ts';
 import { paramSetFrom, type GenerateArgs } from './args.ts';
@@ -55,13 +57,29 @@ export function describeTimings(t: StageTimings): string {
   return `text ${ms(t.text)}, unet ORT ${ms(t.unetOrt)}, ${sa}, vae ${ms(t.vae)}, total ${ms(t.total)} (${t.method})`;
 }
 
-/** One image for `set` as PNG bytes with the parameters embedded. */
-export async function renderPng(model: LoadedSdModel, set: ParamSet, io: CliIo): Promise<{ png: Uint8Array; timings: StageTimings }> {
-  const r = await generateImage(model, generateRequestFrom(set.gen, set.sa), {
-    onProgress: (p) => p.stage === 'unet' && io.log(`  step ${p.step}/${p.total} at ${ms(p.elapsedMs)}`),
+/** One image for `set` as PNG bytes with the parameters embedded, and its step previews when asked for. */
+export async function renderPng(model: LoadedSdModel, set: ParamSet, io: CliIo, opts: { previews?: boolean } = {}): Promise<{ png: Uint8Array; timings: StageTimings; previews: ImageRgba[] }> {
+  const req = generateRequestFrom(set.gen, set.sa);
+  if (opts.previews) req.previews = true;
+  const previews: ImageRgba[] = [];
+  const r = await generateImage(model, req, {
+    onProgress: (p) => {
+      if (p.stage === 'unet') io.log(`  step ${p.step}/${p.total} at ${ms(p.elapsedMs)}`);
+      if (p.preview) previews.push(p.preview);
+    },
   });
   const png = writePngParams(await encodePng(r.image.data, r.image.width, r.image.height), set);
-  return { png, timings: r.timings };
+  return { png, timings: r.timings, previews };
+}
+
+/** Step previews as DIR/step-001.png, … in step order (both passes), each latent pixel 8×8 (bilinear). */
+async function writePreviews(dir: string, previews: ImageRgba[], io: CliIo): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  for (const [i, p] of previews.entries()) {
+    const big = resizeRgba(p, p.width * 8, p.height * 8);
+    writeFileSync(join(dir, `step-${String(i + 1).padStart(3, '0')}.png`), await encodePng(big.data, big.width, big.height));
+  }
+  io.log(`wrote ${previews.length} step previews to ${dir}`);
 }
 
 export async function generateCommand(a: GenerateArgs, io: CliIo): Promise<{ notices: Notice[] }> {
@@ -71,11 +89,12 @@ export async function generateCommand(a: GenerateArgs, io: CliIo): Promise<{ not
   io.log(`params: ${gen.width}x${gen.height}, ${gen.steps} steps ${gen.scheduler}, guidance ${gen.guidance}, seed ${gen.seed}; sa ${saParamsToJson(sa)}`);
   const model = await loadModelOnGpu(a.model, a.tokenizer, gen.model, io, a.f16Path);
   try {
-    const { png, timings } = await renderPng(model, set, io);
+    const { png, timings, previews } = await renderPng(model, set, io, { previews: a.previews !== undefined });
     io.log(`timings: ${describeTimings(timings)}`);
     mkdirSync(dirname(a.out), { recursive: true });
     writeFileSync(a.out, png);
     io.log(`wrote ${a.out} (${gen.width}x${gen.height}, ${png.byteLength} bytes)`);
+    if (a.previews !== undefined) await writePreviews(a.previews, previews, io);
   } finally {
     await model.release();
   }

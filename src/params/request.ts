@@ -26,6 +26,8 @@ export interface GenerateRequest {
   /** img2img: start from this image, `strength` of the schedule is run */
   init?: { image: ImageRgba; strength: number };
   hires?: HiresPass;
+  /** send a step preview (latent → RGB, src/image/latent-preview.ts) with each U-Net step's progress */
+  previews?: boolean;
 }
 
 /** The hires pass's image size: the first pass's `size` × `scale`, rounded to a multiple of 8 (at least 8). */

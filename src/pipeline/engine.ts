@@ -70,6 +70,11 @@ export interface Progress {
   file?: string;
   loaded?: number;
   bytes?: number;
+  /**
+   * unet stage, when the request asked for previews: the step's denoised estimate (x₀) as a
+   * latent-sized RGB picture (one pixel per latent pixel; src/image/latent-preview.ts)
+   */
+  preview?: ImageRgba;
 }
 
 /**

@@ -13,6 +13,7 @@ import type { SdModel } from './sd-pipeline.ts';
 import { PromptTokenizer } from './tokenizer.ts';
 import { schedulerOptionsFromConfig } from './schedulers/index.ts';
 import { unetContract } from './unet-contract.ts';
+import { latentRgbFor } from '../image/latent-preview.ts';
 
 export interface LoadedSdModel extends SdModel {
   info: ModelInfo;
@@ -69,6 +70,7 @@ export async function createSdModel(host: BackendHost, files: SdPipelineFiles, o
     schedulerConfig: schedulerOptionsFromConfig(files.schedulerConfig),
     scalingFactor: Number(files.vaeConfig.scaling_factor ?? 0.18215),
     unet,
+    latentRgb: latentRgbFor(files.vaeConfig),
     info,
     unetRunner: gpu.unetRunner,
     release: () => gpu.release(),

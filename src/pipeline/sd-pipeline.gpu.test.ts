@@ -12,7 +12,7 @@ import { backendHost } from '../gpu/runtime.ts';
 import { generateImage } from './sd-pipeline.ts';
 import { createCpuSdModel } from './testing/cpu-backend.ts';
 import { memoryFetch } from './testing/memory-fetch.ts';
-import { GenerationInterrupted } from './engine.ts';
+import { GenerationInterrupted, type Progress } from './engine.ts';
 import type { GenerateRequest } from '../params/request.ts';
 import { ModelLoadError } from './model-source.ts';
 
@@ -62,15 +62,19 @@ describe('generateImage on the GPU path (tiny, 128×128, CFG, Euler)', () => {
   // Latents start at σ_max ≈ 14.6 times unit noise and every step multiplies the U-Net's output by
   // Δσ, so fp32 differences between ORT's WebGPU and CPU kernels (~2.5e-5 per U-Net call) grow with
   // the latents' scale: the tolerance is relative to max |latents|, and the 8-bit images must agree.
-  it('SA off: latents equal the CPU pipeline with the unsplit U-Net ≤1e-4·max|x|; images within 1/255', async () => {
+  it('SA off: latents equal the CPU pipeline with the unsplit U-Net ≤1e-4·max|x|; images and step previews within 1/255', async () => {
+    const previews = { cpu: [] as Progress[], gpu: [] as Progress[] };
+    const req = { ...REQ, previews: true };
     const cpu = await createCpuSdModel(files, { unsplit: true });
-    const ref = await generateImage(cpu, REQ);
+    const ref = await generateImage(cpu, req, { onProgress: (p) => p.preview && previews.cpu.push(p) });
     await cpu.release();
-    const got = await generateImage(gpu, REQ);
+    const got = await generateImage(gpu, req, { onProgress: (p) => p.preview && previews.gpu.push(p) });
     expect(got.timesteps).toEqual(ref.timesteps);
     const scale = Math.max(...Array.from(ref.latents!, Math.abs));
     expect(maxAbsDiff(got.latents!, ref.latents!)).toBeLessThanOrEqual(1e-4 * scale);
     expect(maxAbsDiff(got.image.data, ref.image.data)).toBeLessThanOrEqual(1);
+    expect(previews.gpu.map((p) => [p.step, p.preview!.width, p.preview!.height])).toEqual([[1, 16, 16], [2, 16, 16]]);
+    previews.gpu.forEach((p, k) => expect(maxAbsDiff(p.preview!.data, previews.cpu[k].preview!.data)).toBeLessThanOrEqual(1));
     expect(gpu.unetRunner.live).toBe(0);
   });
 

@@ -9,6 +9,8 @@ import { createCpuSdModel } from './testing/cpu-backend.ts';
 import { memoryFetch } from './testing/memory-fetch.ts';
 import { SCHEDULER_NAMES, type GenerateRequest } from '../params/request.ts';
 import type { ImageRgba } from '../image/rgba.ts';
+import type { Progress } from './engine.ts';
+import { latentToRgba, SD_LATENT_RGB } from '../image/latent-preview.ts';
 
 const REQ: GenerateRequest = { prompt: 'a blue square', negativePrompt: 'blurry', seed: 5, steps: 2, guidance: 7.5, width: 128, height: 128, scheduler: 'euler', sa: DEFAULT_SA_PARAMS };
 
@@ -46,6 +48,21 @@ describe('generateImage (CPU reference backend, tiny 128²)', () => {
     const r = await generateImage(model, { ...REQ, steps: 1, hires: { scale: 1.5, denoise: 0.5, steps: 2, sa: DEFAULT_SA_PARAMS } });
     expect([r.image.width, r.image.height]).toEqual([192, 192]);
     expect(r.latents!.every(Number.isFinite)).toBe(true);
+  });
+
+  it('step previews: one latent-sized x₀ picture per U-Net step when asked (the last one is the final latents), none otherwise', async () => {
+    const seen: Progress[] = [];
+    const r = await generateImage(model, { ...REQ, steps: 3, previews: true }, { onProgress: (p) => seen.push(p) });
+    const unet = seen.filter((p) => p.stage === 'unet');
+    expect(unet.map((p) => [p.step, p.preview?.width, p.preview?.height])).toEqual([1, 2, 3].map((s) => [s, 16, 16]));
+    expect(seen.filter((p) => p.stage !== 'unet').some((p) => p.preview)).toBe(false);
+    // Euler's last step lands on its x₀ estimate: the last preview is the final latents' picture
+    expect(model.latentRgb).toBe(SD_LATENT_RGB); // the tiny test model's config has no fit of its own
+    expect(Array.from(unet[2].preview!.data)).toEqual(Array.from(latentToRgba(r.latents!, 16, 16, SD_LATENT_RGB).data));
+    expect(unet[0].preview!.data).not.toEqual(unet[2].preview!.data);
+    const plain: Progress[] = [];
+    await generateImage(model, { ...REQ, steps: 2 }, { onProgress: (p) => plain.push(p) });
+    expect(plain.some((p) => 'preview' in p)).toBe(false);
   });
 
   it('the same seed repeats the image; another seed changes it', async () => {

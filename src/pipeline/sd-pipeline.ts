@@ -10,6 +10,7 @@ import { TorchGenerator } from './random.ts';
 import { SD_MAX_LENGTH, type PromptTokenizer } from './tokenizer.ts';
 import { chwFromImage, imageFromChw } from './tensor-io.ts';
 import { resizePlanar, resizeRgba } from '../image/resize.ts';
+import { latentToRgba, SD_LATENT_RGB, type LatentRgbMap } from '../image/latent-preview.ts';
 import { hiresSize, type GenerateRequest, type SchedulerName } from '../params/request.ts';
 import { GenerationInterrupted, type GenerateResult, type Progress, type StageTimings } from './engine.ts';
 import { guidanceScaleEmbedding, type UnetContract } from './unet-contract.ts';
@@ -21,6 +22,8 @@ export interface SdModel {
   scalingFactor: number;
   /** what the U-Net's inputs ask for (fixed shapes, LCM's guidance embedding); none: the usual three */
   unet?: UnetContract;
+  /** the step previews' latent → RGB map (default: SD 1.x/2.x's) */
+  latentRgb?: LatentRgbMap;
 }
 
 /**
@@ -117,8 +120,12 @@ async function denoise(m: SdModel, req: GenerateRequest, context: TextContext, p
       eps = new Float32Array(per);
       for (let j = 0; j < per; j++) eps[j] = r.eps[j] + req.guidance * (r.eps[per + j] - r.eps[j]);
     }
-    x = sched.step(eps, i, x, (n) => gen.randn(n)).sample;
-    opts.onProgress?.({ stage: 'unet', step: k + 1, total: timesteps.length, elapsedMs: performance.now() - clock.t0 });
+    const out = sched.step(eps, i, x, (n) => gen.randn(n));
+    x = out.sample;
+    // the preview shows x₀, the step's estimate of the clean latents: the sample itself is mostly
+    // noise until the last steps (σ up to ~14 for Euler), while x₀ already shows the composition
+    const preview = req.previews ? latentToRgba(out.denoised, h, w, m.latentRgb ?? SD_LATENT_RGB) : undefined;
+    opts.onProgress?.({ stage: 'unet', step: k + 1, total: timesteps.length, elapsedMs: performance.now() - clock.t0, ...(preview && { preview }) });
   }
   return { latents: x, timesteps };
 }

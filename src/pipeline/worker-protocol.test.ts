@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { serveEngine, WorkerEngine, type Port } from './worker-protocol.ts';
-import { DeviceLostError, EngineBusyError, GenerationInterrupted, RequestGate, type Engine, type EngineMemory, type GenerateResult, type ModelInfo } from './engine.ts';
+import { DeviceLostError, EngineBusyError, GenerationInterrupted, RequestGate, type Engine, type EngineMemory, type GenerateResult, type ModelInfo, type Progress } from './engine.ts';
 import type { GenerateRequest } from '../params/request.ts';
 import { ModelLoadError } from './model-source.ts';
 import { DEFAULT_SA_PARAMS } from '../sa/params.ts';
+import type { ImageRgba } from '../image/rgba.ts';
 
 function asPort(p: MessagePort): Port {
   return {
@@ -26,11 +27,17 @@ const INFO: ModelInfo = {
   defaults: { width: 64, height: 64, steps: 2, guidance: 7, scheduler: 'euler' },
 };
 
-/** A fake engine whose generate takes `steps` ticks of 5 ms and can be interrupted. */
-function fakeEngine(): Engine & { deviceError(message: string): void } {
+/**
+ * A fake engine whose generate takes `steps` ticks of 5 ms and can be interrupted; with
+ * `req.previews` each step's progress carries a 2×1 preview filled with the step number (kept in
+ * `previewsSent`, as the worker side saw them).
+ */
+function fakeEngine(): Engine & { deviceError(message: string): void; previewsSent: ImageRgba[] } {
   let stop = false;
   const listeners: ((message: string) => void)[] = [];
+  const previewsSent: ImageRgba[] = [];
   return {
+    previewsSent,
     probe: async () => ({ kind: 'unavailable', message: 'no adapter in this test' }),
     onDeviceError: (l) => void listeners.push(l),
     deviceError: (message) => listeners.forEach((l) => l(message)),
@@ -44,7 +51,9 @@ function fakeEngine(): Engine & { deviceError(message: string): void } {
       for (let i = 0; i < req.steps; i++) {
         if (stop) throw new GenerationInterrupted();
         await new Promise((r) => setTimeout(r, 5));
-        opts?.onProgress?.({ stage: 'unet', step: i + 1, total: req.steps, elapsedMs: 5 * (i + 1) });
+        const preview = req.previews ? { width: 2, height: 1, data: new Uint8ClampedArray(8).fill(i + 1) } : undefined;
+        if (preview) previewsSent.push(preview);
+        opts?.onProgress?.({ stage: 'unet', step: i + 1, total: req.steps, elapsedMs: 5 * (i + 1), ...(preview && { preview }) });
       }
       const data = new Uint8ClampedArray(req.width * req.height * 4).fill(req.seed & 255);
       return { image: { width: req.width, height: req.height, data }, timings: { text: 1, unetOrt: 2, saPool: 0, saProject: 0, saAttention: 0, saWall: 0, vae: 1, total: 4, method: 'test' }, timesteps: [999], seed: req.seed } satisfies GenerateResult;
@@ -118,6 +127,20 @@ describe('WorkerEngine ↔ serveEngine', () => {
     expect(steps).toEqual([1, 2, 3, 4]);
     expect(r.image.data.length).toBe(8 * 8 * 4);
     expect(r.image.data[0]).toBe(7);
+  });
+
+  it('step previews travel with their progress, moved (not copied) out of the worker; none unless requested', async () => {
+    const inner = fakeEngine();
+    const engine = connect(inner);
+    const seen: (number[] | undefined)[] = [];
+    await engine.generate({ ...REQ, previews: true }, { onProgress: (p) => seen.push(p.preview && [p.preview.width, p.preview.height, ...p.preview.data]) });
+    expect(seen).toEqual([1, 2, 3, 4].map((s) => [2, 1, ...Array<number>(8).fill(s)]));
+    // transferred: the worker side's buffers are detached
+    expect(inner.previewsSent.map((p) => p.data.byteLength)).toEqual([0, 0, 0, 0]);
+    const plain: Progress[] = [];
+    await engine.generate(REQ, { onProgress: (p) => plain.push(p) });
+    expect(plain).toHaveLength(4);
+    expect(plain.some((p) => 'preview' in p)).toBe(false);
   });
 
   it("probe() answers with the engine's GPU status; device errors reach every listener unasked", async () => {

@@ -42,7 +42,9 @@ export function serveEngine(port: Port, engine: Engine): void {
       if (msg.of === undefined || running.has(msg.of)) engine.interrupt();
       return;
     }
-    const onProgress = (progress: Progress) => port.postMessage({ type: 'progress', id: msg.id, progress } satisfies FromWorker);
+    // a step preview's pixels are fresh each step: moved to the main thread, not copied
+    const onProgress = (progress: Progress) =>
+      port.postMessage({ type: 'progress', id: msg.id, progress } satisfies FromWorker, progress.preview ? [progress.preview.data.buffer as ArrayBuffer] : []);
     const run = answer(engine, msg, onProgress);
     if (msg.type === 'load' || msg.type === 'generate') running.add(msg.id);
     run.then(

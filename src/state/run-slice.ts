@@ -2,6 +2,8 @@
 // comparison, a sweep) that drive it. A JobRunner (job-runner.ts) runs one job at a time and the
 // slice mirrors its state in `run`; a job's context makes its images one after another (loading
 // the model first); Cancel aborts the job and interrupts the engine. Results go to the history slice.
+// Step previews: a single generation asks for them while `showSteps` is on; the newest is
+// `stepPreview` while its job runs, and is gone when the job ends however it ends.
 import type { StateCreator } from 'zustand';
 import type { LocalFile, ModelInfo, Progress, StageTimings } from '../pipeline/engine.ts';
 import type { ImageRgba } from '../image/rgba.ts';
@@ -49,6 +51,13 @@ export interface HeldModel {
   info: ModelInfo;
 }
 
+/** The newest step preview of the generation in flight (latent-sized; the viewer scales it up). */
+export interface StepPreview {
+  image: ImageRgba;
+  step: number;
+  total: number;
+}
+
 /** The job runner's state, mirrored into the store. */
 export type RunState = JobState<JobKind, Progress>;
 
@@ -80,6 +89,11 @@ export interface RunSlice {
   run: RunState;
   /** images made since the page opened (the next one's id is this + 1) */
   resultsMade: number;
+  /** show a preview at each step of a single generation (on by default) */
+  showSteps: boolean;
+  /** the generation in flight's newest step preview; null when idle or none came yet */
+  stepPreview: StepPreview | null;
+  setShowSteps: (on: boolean) => void;
   setCustomBase: (base: string) => void;
   setLocalFolder: (folder: LocalFolder | null) => void;
   /** Lists the models kept in the browser's storage. */
@@ -147,7 +161,15 @@ export const createRunSlice =
       await ensureModel(job, resolveModel(paramSet.gen, s.customBase, s.catalog, s.localFolder));
       const init = get().initImage;
       const req = generateRequestFrom(paramSet.gen, paramSet.sa, init ? resizeRgba(init, paramSet.gen.width, paramSet.gen.height) : undefined);
-      const result = await ports.engine.generate(req, { signal: job.signal, onProgress: job.report });
+      // previews for a single image only: a comparison's timings stay free of them, a sweep shows its grid
+      if (meta.kind === 'single' && get().showSteps) req.previews = true;
+      const onProgress = (p: Progress) => {
+        job.report(p);
+        // not shown: a late progress (after the job ended, e.g. from work a device loss left
+        // running), or once Show steps was turned off mid-generation
+        if (p.preview && get().run.progress === p && get().showSteps) set({ stepPreview: { image: p.preview, step: p.step, total: p.total } });
+      };
+      const result = await ports.engine.generate(req, { signal: job.signal, onProgress });
       if (job.signal.aborted) throw new DOMException('Cancelled.', 'AbortError');
       const record = meta.record ?? true;
       const id = record ? get().resultsMade + 1 : 0;
@@ -178,7 +200,8 @@ export const createRunSlice =
       };
     };
 
-    const runner = new JobRunner<JobKind, Progress>({ onChange: (run) => set({ run }), onCancel: () => ports.engine.interrupt() });
+    // a job that starts or ends takes the last step preview with it
+    const runner = new JobRunner<JobKind, Progress>({ onChange: (run) => set(run.job && run.progress ? { run } : { run, stepPreview: null }), onCancel: () => ports.engine.interrupt() });
     const runJob: RunSlice['runJob'] = (kind, body) => runner.run(kind, (job) => body(makeContext(job)));
 
     return {
@@ -193,6 +216,9 @@ export const createRunSlice =
       initImageSettings: null,
       run: IDLE_RUN,
       resultsMade: 0,
+      showSteps: true,
+      stepPreview: null,
+      setShowSteps: (on) => set(on ? { showSteps: true } : { showSteps: false, stepPreview: null }),
       setCustomBase: (base) => set({ customBase: base }),
       setLocalFolder: (folder) => set({ localFolder: folder }),
       refreshStoredModels: async () => {

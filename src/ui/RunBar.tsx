@@ -5,7 +5,7 @@ import { useState } from 'react';
 import type { JobKind } from '../state/run-slice.ts';
 import { runBlocker } from '../state/model-choice.ts';
 import { useApp } from '../state/store.ts';
-import { ProgressBar } from './controls.tsx';
+import { Check, ProgressBar } from './controls.tsx';
 import { progressFraction, progressText, runStatusText } from './run-status.ts';
 
 /** Plain headings for the errors the engine and the run slice raise (else the error's name). */
@@ -24,6 +24,9 @@ const ERROR_TITLES: Record<string, string> = {
   Error: 'Something went wrong',
 };
 
+const SHOW_STEPS_TOOLTIP =
+  'While an image is made, show a small preview at each step, replaced by the final image. The preview is a quick estimate from the latents: soft, and its colours are only roughly right.';
+
 export function RunBar() {
   const run = useApp((s) => s.run);
   // a string, so the selector's result is stable between renders
@@ -35,6 +38,8 @@ export function RunBar() {
   const cancel = useApp((s) => s.cancel);
   const dismiss = useApp((s) => s.dismissRunError);
   const sweep = useApp((s) => s.sweep);
+  const showSteps = useApp((s) => s.showSteps);
+  const setShowSteps = useApp((s) => s.setShowSteps);
   const busy = run.job !== null;
   // the run state forgets the job when it ends; the live region says which one is done
   const [lastJob, setLastJob] = useState<JobKind | null>(null);
@@ -51,6 +56,7 @@ export function RunBar() {
           {run.cancelling ? 'Cancelling…' : 'Cancel'}
         </button>
         <span className="muted kbd-hint">Ctrl/⌘ + Enter</span>
+        <Check label="Show steps" tooltip={SHOW_STEPS_TOOLTIP} checked={showSteps} onChange={setShowSteps} testId="show-steps" />
       </div>
       <p className="visually-hidden" role="status" aria-live="polite" data-testid="run-status">
         {status}

@@ -15,6 +15,7 @@ import type { SdBackend, TextContext } from '../../gpu/sd-backend.ts';
 import { PromptTokenizer } from '../tokenizer.ts';
 import { schedulerOptionsFromConfig } from '../schedulers/index.ts';
 import { unetContract } from '../unet-contract.ts';
+import { latentRgbFor } from '../../image/latent-preview.ts';
 
 function cpuModel(bytes: Uint8Array): Uint8Array {
   const m = decodeModel(bytes);
@@ -72,6 +73,7 @@ export async function createCpuSdModel(files: SdPipelineFiles, opts: { unsplit?:
     schedulerConfig: schedulerOptionsFromConfig(files.schedulerConfig),
     scalingFactor: Number(files.vaeConfig.scaling_factor ?? 0.18215),
     unet: unetContract(files.unet.io, files.unet.path),
+    latentRgb: latentRgbFor(files.vaeConfig),
     async release() {
       for (const s of [text, dec, enc, whole]) await s?.release();
       await runner.release();

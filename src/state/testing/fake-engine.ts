@@ -3,8 +3,9 @@
 // progress) or waits for the test to settle each call (`manual`). Its images are a deterministic
 // pattern of the request (seed, size, SA on/off), so equal requests give equal pixels. With
 // `compileMs`, the first generation at each size after a load reports that much more time, as a
-// real engine pays its shader compiles.
-import type { CallOptions, Engine, GenerateResult, GpuStatus, ModelInfo, ModelSource, StageTimings } from '../../pipeline/engine.ts';
+// real engine pays its shader compiles. A request with `previews` gets a latent-sized step preview
+// with each U-Net step's progress (grey, brighter each step), as the real engine sends.
+import type { CallOptions, Engine, GenerateResult, GpuStatus, ModelInfo, ModelSource, Progress, StageTimings } from '../../pipeline/engine.ts';
 import type { ImageRgba } from '../../image/rgba.ts';
 import { hiresSize, type GenerateRequest } from '../../params/request.ts';
 import { sdUnetSites } from '../../sa/index.ts';
@@ -21,6 +22,7 @@ interface PendingCall {
   req: GenerateRequest;
   resolve: () => void;
   reject: (e: Error) => void;
+  onProgress?: (p: Progress) => void;
 }
 
 export interface FakeEngineOptions {
@@ -54,6 +56,8 @@ export interface FakeEngine extends Engine {
   pending: PendingCall[];
   /** resolve the oldest pending generate() */
   settle: () => void;
+  /** report U-Net step `step` of the oldest pending generate() (with a preview if it asked for them) */
+  step: (step: number) => void;
   fail: (e: Error) => void;
   /** report an uncaptured device error to the onDeviceError listeners */
   deviceError: (message: string) => void;
@@ -82,6 +86,18 @@ export function fakeImage(req: GenerateRequest): ImageRgba {
     }
   }
   return { width: w, height: h, data };
+}
+
+/** The step preview a request with `previews` gets at `step`: latent-sized, grey 40·step. */
+export function fakePreview(req: GenerateRequest, step: number): ImageRgba {
+  const [w, h] = [req.width / 8, req.height / 8];
+  const data = new Uint8ClampedArray(w * h * 4).map((_, i) => (i % 4 === 3 ? 255 : 40 * step));
+  return { width: w, height: h, data };
+}
+
+/** U-Net step progress, with the step preview when the request asked for previews. */
+function stepProgress(req: GenerateRequest, step: number, elapsedMs: number): Progress {
+  return { stage: 'unet', step, total: req.steps, elapsedMs, ...(req.previews && { preview: fakePreview(req, step) }) };
 }
 
 export function fakeTimesteps(req: GenerateRequest): number[] {
@@ -146,7 +162,7 @@ export function createFakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
       enter();
       try {
         await new Promise<void>((resolve, reject) => {
-          const entry: PendingCall = { req, resolve, reject };
+          const entry: PendingCall = { req, resolve, reject, onProgress: call?.onProgress };
           const stop = () => {
             engine.pending = engine.pending.filter((p) => p !== entry);
             reject(new FakeInterrupted());
@@ -160,7 +176,7 @@ export function createFakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
           void (async () => {
             for (let step = 1; step <= req.steps; step++) {
               await wait(opts.stepMs ?? 0);
-              call?.onProgress?.({ stage: 'unet', step, total: req.steps, elapsedMs: step * (opts.stepMs ?? 0) });
+              call?.onProgress?.(stepProgress(req, step, step * (opts.stepMs ?? 0)));
             }
             resolve();
           })();
@@ -192,6 +208,10 @@ export function createFakeEngine(opts: FakeEngineOptions = {}): FakeEngine {
     },
     settle() {
       engine.pending.shift()?.resolve();
+    },
+    step(step) {
+      const p = engine.pending[0];
+      p?.onProgress?.(stepProgress(p.req, step, step));
     },
     fail(e) {
       engine.pending.shift()?.reject(e);
