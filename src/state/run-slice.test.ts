@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { FLASH_MS } from './flash-slice.ts';
 import { fakePorts } from './testing/fake-ports.ts';
 import { flush, readyStore as readyStoreWith } from './testing/test-store.ts';
 import { FakeInterrupted } from './testing/fake-engine.ts';
@@ -130,5 +131,43 @@ describe('run slice', () => {
   it('WebGPU unavailable blocks generation with the probe message', async () => {
     const { store } = await readyStore({ gpu: { kind: 'unavailable', message: 'no adapter here' } });
     expect(runBlocker(store.getState())).toMatchObject({ name: 'WebGPUUnavailableError', message: 'no adapter here' });
+  });
+
+  it('switching model says which settings took the new model’s defaults (and nothing when none changed)', async () => {
+    const { store } = await readyStore();
+    store.getState().setGen('steps', 20);
+    store.getState().setGen('guidance', 3);
+    store.getState().setGen('scheduler', 'ddim');
+    store.getState().selectModel('f16'); // test entry: euler, 4 steps, CFG 7.5, 512×512
+    expect(store.getState().params.notices).toEqual([
+      { path: 'model', level: 'info', message: 'Steps 20→4, CFG 3→7.5, size 64×64→512×512, sampler DDIM→Euler: the defaults of Test f16.' },
+    ]);
+    store.getState().selectModel('fixed'); // same defaults: no new notice, the last one is kept once
+    expect(store.getState().params.notices.map((n) => n.path)).toEqual(['model']);
+    store.getState().selectModel('tiny');
+    expect(store.getState().params.notices.map((n) => n.message)).toEqual(['size 512×512→128×128: the defaults of Test tiny.']);
+  });
+
+  it('a confirmation (Link copied.) goes after a few seconds or when the next generation starts; errors stay until then', async () => {
+    vi.useFakeTimers();
+    try {
+      const { store } = await readyStore({ manual: true });
+      store.getState().showFlash({ place: 'share', text: 'Link copied.' });
+      vi.advanceTimersByTime(FLASH_MS - 1);
+      expect(store.getState().flash?.text).toBe('Link copied.');
+      vi.advanceTimersByTime(1);
+      expect(store.getState().flash).toBeNull();
+      store.getState().showFlash({ place: 'image', text: 'Could not save the PNG: x', sticky: true });
+      vi.advanceTimersByTime(10 * FLASH_MS);
+      expect(store.getState().flash?.text).toBe('Could not save the PNG: x');
+      const running = store.getState().generate();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(store.getState().run.job).toBe('generate');
+      expect(store.getState().flash).toBeNull();
+      store.getState().cancel();
+      await running;
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -6,7 +6,7 @@ import type { StateCreator } from 'zustand';
 import type { LocalFile, ModelInfo, Progress, StageTimings } from '../pipeline/engine.ts';
 import type { ImageRgba } from '../image/rgba.ts';
 import type { StoredModel } from '../pipeline/stored-models.ts';
-import { generateRequestFrom, type Notice, type ParamSet } from '../params/gen-params.ts';
+import { SCHEDULER_LABELS, generateRequestFrom, type GenParams, type Notice, type ParamSet } from '../params/gen-params.ts';
 import { readPngParams } from '../params/png-metadata.ts';
 import { resizeRgba } from '../image/resize.ts';
 import { IDLE_JOB, JobRunner, type Job, type JobOutcome, type JobState } from './job-runner.ts';
@@ -102,6 +102,16 @@ export interface RunSlice {
 
 export const IDLE_RUN: RunState = IDLE_JOB;
 
+/** What switching model changed ("Steps 20→4, CFG 7.5→3: the defaults of X."); null when nothing did. */
+export function modelDefaultsNotice(before: GenParams, after: GenParams, label: string): Notice | null {
+  const changes: string[] = [];
+  if (before.steps !== after.steps) changes.push(`Steps ${before.steps}→${after.steps}`);
+  if (before.guidance !== after.guidance) changes.push(`CFG ${before.guidance}→${after.guidance}`);
+  if (before.width !== after.width || before.height !== after.height) changes.push(`size ${before.width}×${before.height}→${after.width}×${after.height}`);
+  if (before.scheduler !== after.scheduler) changes.push(`sampler ${SCHEDULER_LABELS[before.scheduler]}→${SCHEDULER_LABELS[after.scheduler]}`);
+  return changes.length ? { path: 'model', message: `${changes.join(', ')}: the defaults of ${label}.`, level: 'info' } : null;
+}
+
 /** A model folder on the user's disk, chosen with the folder picker or dropped (model id 'local'). */
 export interface LocalFolder {
   name: string;
@@ -178,7 +188,14 @@ export const createRunSlice =
       };
     };
 
-    const runner = new JobRunner<JobKind, Progress>({ onChange: (run) => set({ run }), onCancel: () => ports.engine.interrupt() });
+    const runner = new JobRunner<JobKind, Progress>({
+      onChange: (run) => {
+        // a confirmation ("Link copied.") belongs to what was on screen before the next image
+        if (run.job && run.job !== 'load' && get().run.job !== run.job) get().clearFlash();
+        set({ run });
+      },
+      onCancel: () => ports.engine.interrupt(),
+    });
     const runJob: RunSlice['runJob'] = (kind, body) => runner.run(kind, (job) => body(makeContext(job)));
 
     return {
@@ -208,12 +225,15 @@ export const createRunSlice =
         if (loadedModel?.key === id) set({ model: { kind: 'ready', ...loadedModel } });
         const entry = get().catalog.entries.find((e) => e.id === id);
         if (!entry) return;
+        const before = get().params.gen;
         const d = entry.defaults;
         setGen('width', d.width);
         setGen('height', d.height);
         setGen('steps', d.steps);
         setGen('guidance', d.guidance);
         setGen('scheduler', d.scheduler);
+        const notice = modelDefaultsNotice(before, get().params.gen, entry.label);
+        if (notice) get().pushNotice(notice);
       },
       setInitImage: (image, png) => set({ initImage: image, initImageSettings: image && png && readPngParams(png) ? png : null }),
       restoreInitImageSettings: () => {

@@ -1,6 +1,5 @@
 // The image viewer: the selected (or newest) image, its settings, per-stage timings, and what
 // can be done with it: download as PNG with parameters, use as the init image, restore settings.
-import { useState } from 'react';
 import { SCHEDULER_LABELS } from '../params/gen-params.ts';
 import { shownResult } from '../state/history-slice.ts';
 import type { RunResult } from '../state/run-slice.ts';
@@ -18,7 +17,8 @@ export function ImageView() {
   const busy = useApp((s) => s.run.job !== null);
   const setInitImage = useApp((s) => s.setInitImage);
   const loadParams = useApp((s) => s.loadParams);
-  const [status, setStatus] = useState('');
+  const status = useApp((s) => (s.flash?.place === 'image' ? s.flash.text : ''));
+  const showFlash = useApp((s) => s.showFlash);
   const r = shownResult(history);
   if (!r) {
     return (
@@ -31,9 +31,9 @@ export function ImageView() {
   const download = async () => {
     try {
       await downloadResult(r);
-      setStatus('Saved as PNG with all parameters.');
+      showFlash({ place: 'image', text: 'Saved as PNG with all parameters.' });
     } catch (e) {
-      setStatus(`Could not save the PNG: ${e instanceof Error ? e.message : String(e)}`);
+      showFlash({ place: 'image', text: `Could not save the PNG: ${e instanceof Error ? e.message : String(e)}`, sticky: true });
     }
   };
   return (
@@ -54,7 +54,11 @@ export function ImageView() {
           Restore its settings
         </button>
       </div>
-      {status && <p className="muted">{status}</p>}
+      {status && (
+        <p className="muted" role="status" data-testid="image-flash">
+          {status}
+        </p>
+      )}
     </div>
   );
 }
