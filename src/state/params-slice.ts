@@ -47,6 +47,9 @@ export const INITIAL_PARAMS: ParamsState = Object.freeze({
   notices: [],
 });
 
+/** The notice path of a restored img2img PNG whose init image is missing (the run slice then clears the init image). */
+export const INIT_MISSING = 'initImage';
+
 /** At most this many notices are kept; the rest are summed up in one. */
 export const MAX_NOTICES = 50;
 
@@ -111,6 +114,7 @@ export const paramsTransforms = {
     const read = readPngParams(bytes);
     if (!read) return { ...s, notices: [{ path: '', message: `${fileName ?? 'This file'} holds no generation parameters (not a PNG written by Slothful or A1111-style tools).` }] };
     const done: Notice[] = fileName === undefined ? [] : [{ path: 'file', message: `Settings restored from ${fileName}.`, level: 'info' }];
+    if (read.img2img) done.push({ path: INIT_MISSING, message: `${fileName ?? 'This PNG'} was made with img2img, but its init image is not in the file: Generate makes a txt2img image (denoise is kept for when you add an init image).` });
     return loadSet(s, read.params, [...done, ...read.notices]);
   },
   /** Any parameter set (e.g. from history); normalized, notices replace the current ones. */

@@ -1,5 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { FLASH_MS } from './flash-slice.ts';
+import { encodePng } from '../image/png.ts';
+import { writePngParams } from '../params/png-metadata.ts';
+import { INIT_MISSING } from './params-slice.ts';
 import { fakePorts } from './testing/fake-ports.ts';
 import { flush, readyStore as readyStoreWith } from './testing/test-store.ts';
 import { FakeInterrupted } from './testing/fake-engine.ts';
@@ -169,5 +172,49 @@ describe('run slice', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('restoring an img2img result brings back its init image (one copy shared by history), a txt2img one clears it', async () => {
+    const { store, engine } = await readyStore();
+    const s = () => store.getState();
+    const init = { width: 2, height: 2, data: new Uint8ClampedArray(16).fill(200) };
+    s().setGen('denoise', 0.6);
+    s().setInitImage(init);
+    await s().generate();
+    s().setGen('seed', 77);
+    await s().generate();
+    const [a, b] = s().history.items;
+    expect(a.init).toBe(init);
+    expect(b.init).toBe(a.init); // the same object: history holds the init image once
+    s().setInitImage(null);
+    await s().generate();
+    const txt = s().history.items[2];
+    expect(txt.init).toBeUndefined();
+    s().setGen('denoise', 0.3);
+    s().restoreResult(a);
+    expect([s().initImage, s().params.gen.denoise, s().params.gen.seed]).toEqual([init, 0.6, a.params.gen.seed]);
+    await s().generate();
+    expect(engine.requests.at(-1)!.init).toMatchObject({ strength: 0.6 });
+    expect(engine.requests.at(-1)!.init!.image.data.every((v) => v === 200)).toBe(true);
+    s().restoreResult(txt);
+    expect(s().initImage).toBeNull();
+  });
+
+  it('a dropped img2img PNG says its init image is missing and generates txt2img; a txt2img PNG keeps the init image', async () => {
+    const { store, engine } = await readyStore();
+    const s = () => store.getState();
+    const png = await encodePng(new Uint8Array(4), 1, 1);
+    const set = { gen: { ...s().params.gen, denoise: 0.4, seed: 11 }, sa: s().params.sa };
+    s().setInitImage({ width: 2, height: 2, data: new Uint8ClampedArray(16).fill(9) });
+    const notices = s().restoreFromPng(writePngParams(png, set, { img2img: true }), 'made-with-img2img.png');
+    expect(notices.map((n) => n.path)).toEqual(['file', INIT_MISSING]);
+    expect(notices[1].message).toMatch(/^made-with-img2img\.png was made with img2img, but its init image is not in the file: Generate makes a txt2img image/);
+    expect([s().initImage, s().params.gen.denoise, s().params.gen.seed]).toEqual([null, 0.4, 11]);
+    await s().generate();
+    expect(engine.requests.at(-1)!.init).toBeUndefined();
+    const init = { width: 2, height: 2, data: new Uint8ClampedArray(16).fill(9) };
+    s().setInitImage(init);
+    expect(s().restoreFromPng(writePngParams(png, set), 'txt.png').map((n) => n.path)).toEqual(['file']);
+    expect(s().initImage).toBe(init);
   });
 });

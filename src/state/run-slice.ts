@@ -13,6 +13,7 @@ import { IDLE_JOB, JobRunner, type Job, type JobOutcome, type JobState } from '.
 import type { AppPorts, ModelCatalog } from './ports.ts';
 import { RunRequestError, describeError, isInterruption, type AppError } from './run-errors.ts';
 import { loadBlocker, resolveModel, runBlocker, type ResolvedModel } from './model-choice.ts';
+import { INIT_MISSING } from './params-slice.ts';
 import type { AppState } from './store.ts';
 
 export type JobKind = 'load' | 'generate' | 'compare' | 'sweep';
@@ -32,6 +33,9 @@ export interface RunResult {
   seed: number;
   params: ParamSet;
   img2img: boolean;
+  /** the img2img init image as it was given (before resizing): the same object for every result made
+   * from it, so history keeps one copy of it; absent for txt2img */
+  init?: ImageRgba;
   createdAt: number;
   /** final latents before the VAE, when the engine reports them (verification) */
   latents?: Float32Array;
@@ -92,6 +96,11 @@ export interface RunSlice {
   setInitImage: (image: ImageRgba | null, png?: Uint8Array) => void;
   /** Applies the init image PNG's parameters (prompt, seed, SA, …); returns the notices of that load. */
   restoreInitImageSettings: () => Notice[];
+  /** A result's settings and its init image (txt2img: none), as it was made. */
+  restoreResult: (r: RunResult) => Notice[];
+  /** A dropped PNG's settings with a notice naming the file; an img2img PNG (its init image is not in
+   * the file) also clears the init image, so Generate makes what the notice says: txt2img. */
+  restoreFromPng: (bytes: Uint8Array, fileName: string) => Notice[];
   loadModel: () => Promise<JobOutcome>;
   generate: () => Promise<JobOutcome>;
   cancel: () => void;
@@ -165,6 +174,7 @@ export const createRunSlice =
       const run: RunResult = {
         id, kind: meta.kind, label: meta.label, image: result.image, timings: result.timings,
         timesteps: result.timesteps, seed: result.seed, params: paramSet, img2img: Boolean(init), createdAt: Date.now(), latents: result.latents,
+        ...(init ? { init } : {}),
       };
       if (record) get().addResult(run);
       return run;
@@ -239,6 +249,16 @@ export const createRunSlice =
       restoreInitImageSettings: () => {
         const png = get().initImageSettings;
         return png ? get().loadFromPng(png) : [];
+      },
+      restoreResult: (r) => {
+        const notices = get().loadParams(r.params);
+        set({ initImage: r.init ?? null, initImageSettings: null });
+        return notices;
+      },
+      restoreFromPng: (bytes, fileName) => {
+        const notices = get().loadFromPng(bytes, fileName);
+        if (notices.some((n) => n.path === INIT_MISSING)) set({ initImage: null, initImageSettings: null });
+        return notices;
       },
       loadModel: () =>
         runner.run('load', async (job) => {

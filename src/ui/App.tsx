@@ -29,7 +29,7 @@ function useGlobalShortcuts() {
       const file = e.dataTransfer?.files[0];
       if (!file) return;
       e.preventDefault();
-      void fileBytes(file).then((bytes) => store.getState().loadFromPng(bytes, file.name));
+      void fileBytes(file).then((bytes) => store.getState().restoreFromPng(bytes, file.name));
     };
     window.addEventListener('keydown', onKey);
     window.addEventListener('dragover', onDragOver);

@@ -16,7 +16,7 @@ export function ImageView() {
   const history = useApp((s) => s.history);
   const busy = useApp((s) => s.run.job !== null);
   const setInitImage = useApp((s) => s.setInitImage);
-  const loadParams = useApp((s) => s.loadParams);
+  const restoreResult = useApp((s) => s.restoreResult);
   const status = useApp((s) => (s.flash?.place === 'image' ? s.flash.text : ''));
   const showFlash = useApp((s) => s.showFlash);
   const r = shownResult(history);
@@ -50,7 +50,7 @@ export function ImageView() {
         <button type="button" disabled={busy} onClick={() => setInitImage(r.image)}>
           Use for img2img
         </button>
-        <button type="button" onClick={() => loadParams(r.params)}>
+        <button type="button" disabled={busy} title={r.img2img ? 'Its settings and its init image' : 'Its settings (txt2img: no init image)'} onClick={() => restoreResult(r)}>
           Restore its settings
         </button>
       </div>
