@@ -3,6 +3,10 @@ import { FLASH_MS } from './flash-slice.ts';
 import { encodePng } from '../image/png.ts';
 import { writePngParams } from '../params/png-metadata.ts';
 import { INIT_MISSING } from './params-slice.ts';
+import { readFileSync } from 'node:fs';
+import { parseToyVocabulary } from '../models/toy/vocabulary.ts';
+import { createAppStore } from './store.ts';
+import { TEST_CATALOG, TEST_ENTRIES } from './testing/fake-ports.ts';
 import { fakePorts } from './testing/fake-ports.ts';
 import { flush, readyStore as readyStoreWith } from './testing/test-store.ts';
 import { FakeInterrupted } from './testing/fake-engine.ts';
@@ -216,5 +220,23 @@ describe('run slice', () => {
     s().setInitImage(init);
     expect(s().restoreFromPng(writePngParams(png, set), 'txt.png').map((n) => n.path)).toEqual(['file']);
     expect(s().initImage).toBe(init);
+  });
+
+  it('a model with a vocabulary gets its trained caption form (“a orange”); the prompt and history keep “an orange”', async () => {
+    const ports = fakePorts();
+    const toy = { ...TEST_ENTRIES[0], vocabularyFile: 'slothful_toy.json' };
+    const store = createAppStore({ ...ports, models: { ...TEST_CATALOG, entries: [toy, ...TEST_ENTRIES.slice(1)] } });
+    const vocabulary = parseToyVocabulary(JSON.parse(readFileSync('public/models/toy/slothful_toy.json', 'utf8')))!;
+    store.setState({ vocabularies: { 'models/toy/slothful_toy.json': { kind: 'ready', vocabulary } } });
+    await store.getState().checkGpu();
+    store.getState().setGen('model', 'toy');
+    store.getState().setGen('prompt', 'an orange circle on a white background');
+    store.getState().setGen('negativePrompt', 'an orange square');
+    expect(await store.getState().generate()).toBe('done');
+    expect(ports.engine.requests[0]).toMatchObject({ prompt: 'a orange circle on a white background', negativePrompt: 'a orange square' });
+    expect(store.getState().history.items[0].params.gen.prompt).toBe('an orange circle on a white background');
+    store.getState().setGen('model', 'tiny'); // no vocabulary: sent as typed
+    expect(await store.getState().generate()).toBe('done');
+    expect(ports.engine.requests[1].prompt).toBe('an orange circle on a white background');
   });
 });

@@ -14,6 +14,8 @@ import type { AppPorts, ModelCatalog } from './ports.ts';
 import { RunRequestError, describeError, isInterruption, type AppError } from './run-errors.ts';
 import { loadBlocker, resolveModel, runBlocker, type ResolvedModel } from './model-choice.ts';
 import { INIT_MISSING } from './params-slice.ts';
+import { vocabularyUrl } from './vocabulary-slice.ts';
+import { toModelCaption } from '../models/toy/vocabulary.ts';
 import type { AppState } from './store.ts';
 
 export type JobKind = 'load' | 'generate' | 'compare' | 'sweep';
@@ -159,13 +161,24 @@ export const createRunSlice =
       }
     };
 
+    /** A model with a vocabulary file (the toy model) gets its prompts in the caption form it was
+     * trained on ("an orange" → "a orange"); what people read and what is kept stays as typed. */
+    const inModelWords = async (gen: GenParams): Promise<GenParams> => {
+      const url = vocabularyUrl(get().catalog.entries.find((e) => e.id === gen.model));
+      if (!url) return gen;
+      await get().loadVocabulary(url);
+      const v = get().vocabularies[url];
+      if (v?.kind !== 'ready') return gen;
+      return { ...gen, prompt: toModelCaption(gen.prompt, v.vocabulary), negativePrompt: toModelCaption(gen.negativePrompt, v.vocabulary) };
+    };
+
     const makeImage = async (job: Job<Progress>, paramSet: ParamSet, meta: { kind: ResultKind; label: string; record?: boolean }): Promise<RunResult> => {
       const s = get();
       const blocker = runBlocker(s, paramSet);
       if (blocker) throw new RunRequestError(blocker.message, blocker.hint);
       await ensureModel(job, resolveModel(paramSet.gen, s.customBase, s.catalog, s.localFolder));
       const init = get().initImage;
-      const req = generateRequestFrom(paramSet.gen, paramSet.sa, init ? resizeRgba(init, paramSet.gen.width, paramSet.gen.height) : undefined);
+      const req = generateRequestFrom(await inModelWords(paramSet.gen), paramSet.sa, init ? resizeRgba(init, paramSet.gen.width, paramSet.gen.height) : undefined);
       const result = await ports.engine.generate(req, { signal: job.signal, onProgress: job.report });
       if (job.signal.aborted) throw new DOMException('Cancelled.', 'AbortError');
       const record = meta.record ?? true;
