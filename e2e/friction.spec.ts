@@ -47,9 +47,9 @@ test('the prompt helper follows a link’s prompt, says “an orange”, and rep
   await app.setGen({ prompt: 'my own sloth' });
   await page.getByTestId('word-shape-square').click();
   await expect(page.getByTestId('gen-prompt')).toHaveValue('my own sloth');
-  await expect(page.getByTestId('prompt-helper-preview')).toHaveText('an orange square on a white background');
+  await expect(page.getByTestId('prompt-helper-preview')).toHaveText('an orange square on a black background');
   await page.getByTestId('prompt-helper-use').click();
-  await expect(page.getByTestId('gen-prompt')).toHaveValue('an orange square on a white background');
+  await expect(page.getByTestId('gen-prompt')).toHaveValue('an orange square on a black background');
   await page.getByTestId('prompt-helper-undo').click();
   await expect(page.getByTestId('gen-prompt')).toHaveValue('my own sloth');
 });

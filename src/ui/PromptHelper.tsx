@@ -22,20 +22,23 @@ export function PromptHelper() {
   useEffect(() => {
     if (url) void loadVocabulary(url);
   }, [url, loadVocabulary]);
-  // chips clicked while the prompt is the person's own; the prompt that "Replace" replaced (for Undo)
-  const [chosen, setChosen] = useState<CaptionPicks>({});
+  // chips clicked while the prompt is the person's own (for that prompt only); the words shown last
+  // while the chips followed a caption; the prompt that "Replace" replaced (for Undo)
+  const [chosen, setChosen] = useState<{ forPrompt: string; picks: CaptionPicks }>({ forPrompt: '', picks: {} });
+  const [remembered, setRemembered] = useState<CaptionPicks>({});
   const [replaced, setReplaced] = useState<string | null>(null);
   if (!url) return null;
   if (!load || load.kind === 'loading') return <p className="muted small">Loading the words this model knows…</p>;
   if (load.kind === 'error') return <p className="bad small">This model's word list ({entry?.vocabularyFile}) could not be read.</p>;
   const vocab = load.vocabulary;
-  const view = promptHelperView(prompt, vocab, chosen);
+  const view = promptHelperView(prompt, vocab, chosen.forPrompt === prompt ? chosen.picks : {}, remembered);
   const pick = (slot: CaptionSlot, word: string) => {
     const next = pickWord(view, vocab, slot, word);
     if (next.prompt !== null) {
       setGen('prompt', next.prompt);
+      setRemembered(next.picks);
       setReplaced(null);
-    } else setChosen(next.picks);
+    } else setChosen({ forPrompt: prompt, picks: next.picks });
   };
   const chips = <T extends string>(key: CaptionSlot, words: readonly T[], style?: (w: T) => React.CSSProperties) => (
     <div className="chips" role="group" aria-label={key}>
@@ -66,7 +69,7 @@ export function PromptHelper() {
             data-testid="prompt-helper-use"
             onClick={() => {
               setReplaced(prompt);
-              setChosen({});
+              setRemembered(view.picks);
               setGen('prompt', view.caption);
             }}
           >

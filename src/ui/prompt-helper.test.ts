@@ -31,4 +31,10 @@ describe('prompt helper', () => {
     expect(after.caption).toBe('an orange triangle on a white background');
     expect(promptHelperView('a cat in space', vocab).follows).toBe(false);
   });
+
+  it('a prompt of your own that names no word keeps the words the chips showed last', () => {
+    const last = { colour: 'orange', shape: 'triangle', background: 'black', position: '' };
+    expect(promptHelperView('my own sloth', vocab, {}, last).caption).toBe('an orange triangle on a black background');
+    expect(promptHelperView('a blue sloth', vocab, { shape: 'square' }, last).caption).toBe('a blue square on a black background');
+  });
 });

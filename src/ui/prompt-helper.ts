@@ -31,12 +31,16 @@ function withDefaults(vocab: ToyVocabulary, picks: CaptionPicks): HelperPicks {
   };
 }
 
-/** `chosen`: the chips clicked while the prompt is the person's own (ignored while the chips follow it). */
-export function promptHelperView(prompt: string, vocab: ToyVocabulary, chosen: CaptionPicks = {}): PromptHelperView {
+/**
+ * `chosen`: the chips clicked while the prompt is the person's own; `remembered`: the words the chips
+ * showed last while they followed a caption. Both count only while the prompt is not a caption; the
+ * words the prompt mentions win over the remembered ones, the clicked ones over both.
+ */
+export function promptHelperView(prompt: string, vocab: ToyVocabulary, chosen: CaptionPicks = {}, remembered: CaptionPicks = {}): PromptHelperView {
   const found = captionPicks(prompt, vocab);
   const mentioned = withDefaults(vocab, found);
   const follows = normal(prompt) === '' || normal(toModelCaption(prompt, vocab)) === modelCaption(vocab, mentioned);
-  const picks = follows ? mentioned : withDefaults(vocab, { ...found, ...chosen });
+  const picks = follows ? mentioned : withDefaults(vocab, { ...remembered, ...found, ...chosen });
   return { picks, caption: displayCaption(modelCaption(vocab, picks)), follows };
 }
 
