@@ -33,7 +33,7 @@ test('toy model: the prompt helper builds two prompts; step previews show while 
 
   for (const [colour, shape, background] of PROMPTS) {
     for (const [key, word] of [['colour', colour], ['shape', shape], ['background', background]]) await page.getByTestId(`word-${key}-${word}`).click();
-    await page.getByTestId('prompt-helper-use').click();
+    // the prompt is one of the helper's captions, so each chip edits it directly
     const caption = fillCaption(vocab.captionTemplates.single, { colour, shape, background });
     await expect(page.getByTestId('gen-prompt')).toHaveValue(caption);
     const run = app.generate();

@@ -27,6 +27,8 @@ export interface ResultMeta {
 export interface HeatmapSnapshot {
   timesteps: number[];
   source: string;
+  /** where the rows come from: 'model' (loaded), 'catalog' (its layout, before loading) or 'assumed' (SD's) */
+  sitesFrom: string;
   /** one entry per site: its name, side, level and each step's window label */
   rows: { name: string; side: string; level: number; labels: string[] }[];
 }
@@ -120,7 +122,7 @@ export function installTestApi(store: AppStore): void {
       const st = s();
       const map = heatmapFor(st, pass, shownResult(st.history));
       return {
-        timesteps: map.timesteps, source: map.source,
+        timesteps: map.timesteps, source: map.source, sitesFrom: map.sitesFrom,
         rows: map.rows.map((r) => ({ name: r.site.name, side: r.site.side, level: r.site.level, labels: r.cells.map((c) => c.label) })),
       };
     },

@@ -67,19 +67,26 @@ describe('writePngParams / readPngParams', () => {
     expect(decoded.chunkTypes).toEqual(['IHDR', 'IDAT', 'tEXt', 'tEXt', 'IEND']);
     expect(decoded.rgba).toEqual(RGBA);
     expect(readPngText(png).texts.map((t) => t.keyword)).toEqual(['parameters', 'slothful']);
-    expect(readPngParams(png)).toEqual({ params: SET, notices: [], source: 'slothful' });
+    expect(readPngParams(png)).toEqual({ params: SET, notices: [], source: 'slothful', img2img: false });
   });
 
   it('round-trips 200 random valid parameter sets exactly', async () => {
     const png = await basePng();
     fc.assert(fc.property(genParamsArb, saParamsArb(DEFAULT_SA_PARAMS), (gen, sa) => {
-      expect(readPngParams(writePngParams(png, { gen, sa }))).toEqual({ params: { gen, sa }, notices: [], source: 'slothful' });
+      expect(readPngParams(writePngParams(png, { gen, sa }))).toEqual({ params: { gen, sa }, notices: [], source: 'slothful', img2img: false });
     }), { numRuns: 200 });
   });
 
   it('falls back to the A1111 chunk when ours is missing', async () => {
     const png = insertPngText(await basePng(), [{ keyword: 'parameters', text: a1111Text(SET) }]);
-    expect(readPngParams(png)).toEqual({ params: SET, notices: [], source: 'parameters' });
+    expect(readPngParams(png)).toEqual({ params: SET, notices: [], source: 'parameters', img2img: false });
+  });
+
+  it('tells an img2img image (a denoising strength in the A1111 fields) from a txt2img one whose prompt only mentions it', async () => {
+    const png = await basePng();
+    expect(readPngParams(writePngParams(png, SET, { img2img: true }))!.img2img).toBe(true);
+    const prompt = { ...SET, gen: { ...SET.gen, prompt: 'x, Denoising strength: 0.5' } };
+    expect(readPngParams(writePngParams(png, prompt))!.img2img).toBe(false);
   });
 
   it('gives undefined for PNGs without parameters and for other files', async () => {

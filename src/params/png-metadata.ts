@@ -162,6 +162,8 @@ export interface PngParamsRead {
   notices: Notice[];
   /** which chunk the parameters came from */
   source: typeof SLOTHFUL_KEYWORD | typeof A1111_KEYWORD;
+  /** the image was made with img2img (the A1111 text has a denoising strength): its init image is not in the file */
+  img2img: boolean;
 }
 
 /**
@@ -175,6 +177,7 @@ export function readPngParams(bytes: Uint8Array): PngParamsRead | undefined {
   if (!ours && !theirs) return undefined;
   const read = ours ? fromSlothfulJson(ours.text) : fromA1111Text(theirs!.text);
   const fileNotices: Notice[] = problems.map((p) => ({ path: '', message: `PNG: ${p}` }));
-  return { params: read.params, notices: [...fileNotices, ...read.notices], source: ours ? SLOTHFUL_KEYWORD : A1111_KEYWORD };
+  const img2img = theirs ? /(^|, )Denoising strength: /.test(theirs.text.split('\n').at(-1) ?? '') : false;
+  return { params: read.params, notices: [...fileNotices, ...read.notices], source: ours ? SLOTHFUL_KEYWORD : A1111_KEYWORD, img2img };
 }
 

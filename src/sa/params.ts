@@ -25,12 +25,14 @@ export interface SaParams {
   readonly out: SaBlockParams;
 }
 
-/** Something in the input that was not used as given. */
+/** Something in the input that was not used as given (or, with level 'info', a confirmation of what a load did). */
 export interface Notice {
   path: string;
   message: string;
   given?: unknown;
   used?: unknown;
+  /** 'info': not a problem, e.g. "Settings restored from x.png" (absent: something was not used as given) */
+  level?: 'info';
 }
 
 export const DEFAULT_SA_PARAMS: SaParams = deepFreeze({

@@ -1,11 +1,17 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 // The real schedulers are the reference for the pure preview (tests may import pipeline code).
 import { createScheduler } from '../pipeline/schedulers/index.ts';
 import type { SchedulerName } from '../params/request.ts';
 import { DEFAULT_SA_PARAMS, sdUnetSites } from '../sa/index.ts';
+import { decodeModel } from '../onnx/proto.ts';
+import { findAttnSites } from '../onnx/sites.ts';
+import { MODEL_REGISTRY, refusalReason, sizeRefusal } from '../pipeline/registry.ts';
+import { EMBEDDED_MODEL_ID } from '../params/model-defaults.ts';
 import { buildHeatmap, heatmapFor, previewTimesteps, shortSiteName } from './heatmap.ts';
 import { createAppStore } from './store.ts';
 import { fakePorts } from './testing/fake-ports.ts';
+import { flush } from './testing/test-store.ts';
 
 const PIPELINE_NAME: Record<SchedulerName, SchedulerName> = {
   euler: 'euler', 'euler-ancestral': 'euler-ancestral', ddim: 'ddim', 'dpmpp-2m-karras': 'dpmpp-2m-karras', lcm: 'lcm',
@@ -54,7 +60,7 @@ describe('heatmap', () => {
     store.getState().setGen('height', 512);
     store.getState().setGen('hires.scale', 2);
     const h = heatmapFor(store.getState(), 'hires');
-    expect(h.source).toBe('engine');
+    expect(h.source).toBe('schedule');
     expect(h.timesteps).toEqual(Array(store.getState().params.gen.hires.steps).fill(321));
     expect(h.latent).toEqual({ h: 128, w: 64 });
   });
@@ -72,5 +78,57 @@ describe('heatmap', () => {
     expect(h.timesteps).toEqual([]);
     store.getState().setGen('steps', 4);
     expect(heatmapFor(store.getState()).timesteps).toHaveLength(3);
+  });
+});
+
+describe('heatmap sites before a model is loaded', () => {
+  const registryStore = () => createAppStore({ ...fakePorts(), models: { entries: MODEL_REGISTRY, refusalReason, sizeRefusal } });
+  const siteOf = (r: { site: { name: string; side: string; level: number; channels: number } }) => ({ name: r.site.name, side: r.site.side, level: r.site.level, channels: r.site.channels });
+
+  it('shows the embedded toy model’s own 4 sites (its layout in the catalog), not SD’s 16', () => {
+    const store = registryStore();
+    expect(store.getState().params.gen.model).toBe(EMBEDDED_MODEL_ID);
+    const h = heatmapFor(store.getState());
+    expect(h.sitesFrom).toBe('catalog');
+    expect(h.rows.map((r) => shortSiteName(r.site))).toEqual(['in L0 · 0.0', 'mid L1', 'out L0 · 1.0', 'out L0 · 1.1']);
+  });
+
+  it('the catalog’s layouts are the sites the shipped U-Nets really have', () => {
+    const toy = MODEL_REGISTRY.find((e) => e.id === EMBEDDED_MODEL_ID)!;
+    const found = findAttnSites(decodeModel(readFileSync('public/models/toy/unet/model.onnx')));
+    expect(sdUnetSites(toy.unet)).toEqual(found.map((s) => ({ name: s.name, side: s.side, level: s.level, channels: s.channels })));
+  });
+
+  it('a custom URL is marked as assumed SD layout until loaded; a loaded model shows its own sites, another selected model does not', async () => {
+    const store = registryStore();
+    store.getState().selectModel('custom');
+    expect(heatmapFor(store.getState())).toMatchObject({ sitesFrom: 'assumed' });
+    expect(heatmapFor(store.getState()).rows).toHaveLength(16);
+    store.getState().selectModel('tiny');
+    const tiny = heatmapFor(store.getState());
+    expect(tiny.sitesFrom).toBe('catalog');
+    expect(tiny.rows.map(siteOf)).toEqual(sdUnetSites({ channels: [32, 32, 64, 64], layersPerBlock: 2 }));
+    await store.getState().checkGpu();
+    expect(await store.getState().loadModel()).toBe('done'); // the fake engine reports SD's 16 sites with 8 heads
+    expect(heatmapFor(store.getState()).sitesFrom).toBe('model');
+    store.getState().selectModel(EMBEDDED_MODEL_ID);
+    await flush();
+    const toy = heatmapFor(store.getState());
+    expect(toy.sitesFrom).toBe('catalog');
+    expect(toy.rows.map(siteOf)).toEqual(sdUnetSites({ channels: [32, 64], layersPerBlock: 1 }));
+  });
+
+  it('prefers the shown image’s timesteps (what the engine ran) over the default schedule', async () => {
+    const ports = fakePorts();
+    const store = createAppStore({ ...ports, timestepsFor: (_s, steps) => Array.from({ length: steps }, () => 321) });
+    await store.getState().checkGpu();
+    store.getState().setGen('model', 'tiny');
+    store.getState().setGen('steps', 3);
+    expect(heatmapFor(store.getState()).source).toBe('schedule');
+    await store.getState().generate();
+    const shown = store.getState().history.items.at(-1)!;
+    const h = heatmapFor(store.getState(), 'first', shown);
+    expect(h.source).toBe('result');
+    expect(h.timesteps).toEqual(shown.timesteps);
   });
 });

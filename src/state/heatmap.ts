@@ -1,17 +1,24 @@
 // The stride heatmap's data: for the current SA settings, every attn1 site (in execution order:
 // in → mid → out, by level) × every sampler step, the K/V window from src/sa's planGeneration.
-// Timesteps come from the lead-wired `timestepsFor` port when there is one, else from the shown
-// result when it was made with the same schedule, else from `previewTimesteps`, a pure copy of
-// the SD 1.x/2.x default spacings (diffusers: Euler linspace, DDIM leading + offset 1, DPM++ 2M
-// Karras σ ramp, LCM picks from its 50-step distillation schedule).
+// Sites are the selected model's: the loaded model's own, else the catalog's layout of it (its
+// unet/config.json, known before loading), else SD 1.x/2.x's 16 sites, marked as assumed (a custom
+// URL or local folder before it is loaded). Timesteps are the shown result's when it was made with
+// the same schedule (what the engine ran), else the `timestepsFor` port's (the app's schedulers on
+// SD's default config), else `previewTimesteps`, a pure copy of the SD 1.x/2.x default spacings
+// (diffusers: Euler linspace, DDIM leading + offset 1, DPM++ 2M Karras σ ramp, LCM picks from its
+// 50-step distillation schedule). Grids are written rows × columns (h×w) everywhere.
 import { TRAINING_SIGMAS, planGeneration, sdUnetSites, sigmaToTimestep, windowLabel, type SaParams, type SaSite, type SaWindow } from '../sa/index.ts';
 import type { GenParams } from '../params/gen-params.ts';
 import { hiresSize, type SchedulerName } from '../params/request.ts';
+import { selectedModelKey } from './model-choice.ts';
 import type { RunResult } from './run-slice.ts';
 import type { AppState } from './store.ts';
 
 export type HeatmapPass = 'first' | 'hires';
-export type TimestepSource = 'engine' | 'result' | 'preview';
+/** 'schedule': the app's scheduler code on SD's default config (the `timestepsFor` port) */
+export type TimestepSource = 'schedule' | 'result' | 'preview';
+/** where the site layout comes from: the loaded model, the catalog (before loading), or assumed (SD 1.x/2.x) */
+export type SiteSource = 'model' | 'catalog' | 'assumed';
 
 export interface HeatmapCell {
   label: string;
@@ -34,8 +41,14 @@ export interface Heatmap {
   pass: HeatmapPass;
   timesteps: number[];
   source: TimestepSource;
+  sitesFrom: SiteSource;
   latent: { h: number; w: number };
   rows: HeatmapRow[];
+}
+
+/** A token grid as the heatmap writes it: rows × columns. */
+export function gridLabel(g: { h: number; w: number }): string {
+  return `${g.h}×${g.w}`;
 }
 
 const numpyLinspace = (a: number, b: number, n: number, endpoint = true) =>
@@ -83,13 +96,15 @@ function cellOf(w: SaWindow, n: number): HeatmapCell {
   return { label: windowLabel(w), active: w.active, s: w.s, reduction: w.active ? n / w.m : 1 };
 }
 
-export function buildHeatmap(pass: HeatmapPass, sa: SaParams, sites: readonly SaSite[], timesteps: number[], source: TimestepSource, latent: { h: number; w: number }): Heatmap {
+export function buildHeatmap(
+  pass: HeatmapPass, sa: SaParams, sites: readonly SaSite[], timesteps: number[], source: TimestepSource, latent: { h: number; w: number }, sitesFrom: SiteSource = 'model',
+): Heatmap {
   const plan = planGeneration(sites, timesteps, sa, latent);
   const rows = sites.map((site, i) => {
     const grid = plan.grids[i];
     return { site, short: shortSiteName(site), grid, cells: plan.cells[i].map((w) => cellOf(w, grid.h * grid.w)) };
   });
-  return { pass, timesteps, source, latent, rows };
+  return { pass, timesteps, source, sitesFrom, latent, rows };
 }
 
 function sameSchedule(r: RunResult | undefined, gen: GenParams, strength: number): boolean {
@@ -99,11 +114,19 @@ function sameSchedule(r: RunResult | undefined, gen: GenParams, strength: number
   return g.scheduler === gen.scheduler && g.steps === gen.steps && rStrength === strength && r.timesteps.length > 0;
 }
 
-type HeatmapInputs = Pick<AppState, 'params' | 'model' | 'initImage' | 'history' | 'timestepsFor'>;
+type HeatmapInputs = Pick<AppState, 'params' | 'model' | 'initImage' | 'history' | 'timestepsFor' | 'customBase' | 'catalog' | 'localFolder'>;
 
-/** The engine's schedule; none (an empty heatmap) where it refuses the settings, e.g. img2img with
+/** The selected model's attn1 sites: the loaded model's, the catalog's layout, or SD's (assumed). */
+export function heatmapSites(s: HeatmapInputs): { sites: readonly SaSite[]; from: SiteSource; vaeScale: number } {
+  const ready = s.model.kind === 'ready' && s.model.key === selectedModelKey(s) ? s.model.info : undefined;
+  if (ready?.sites.length) return { sites: ready.sites, from: 'model', vaeScale: ready.vaeScale };
+  const layout = s.catalog.entries.find((e) => e.id === s.params.gen.model)?.unet;
+  return layout ? { sites: sdUnetSites(layout), from: 'catalog', vaeScale: 8 } : { sites: sdUnetSites(), from: 'assumed', vaeScale: 8 };
+}
+
+/** The scheduler's timesteps; none (an empty heatmap) where it refuses the settings, e.g. img2img with
  * steps × denoise < 1: Generate says why, and the page must not crash while rendering. */
-function engineTimesteps(port: NonNullable<HeatmapInputs['timestepsFor']>, scheduler: SchedulerName, steps: number, strength: number): number[] {
+function scheduleTimesteps(port: NonNullable<HeatmapInputs['timestepsFor']>, scheduler: SchedulerName, steps: number, strength: number): number[] {
   try {
     return port(scheduler, steps, Math.max(strength, 1e-3));
   } catch {
@@ -118,21 +141,20 @@ export function heatmapFor(s: HeatmapInputs, pass: HeatmapPass = 'first', shown?
   const steps = hires ? gen.hires.steps : gen.steps;
   const strength = hires ? gen.hires.denoise : s.initImage ? gen.denoise : 1;
   const sa = hires ? gen.hires.sa : s.params.sa;
-  const vaeScale = s.model.kind === 'ready' ? s.model.info.vaeScale : 8;
+  const { sites, from, vaeScale } = heatmapSites(s);
   const size = hires ? hiresSize(gen, gen.hires.scale) : gen;
   const latent = { h: Math.max(1, Math.round(size.height / vaeScale)), w: Math.max(1, Math.round(size.width / vaeScale)) };
-  const sites: readonly SaSite[] = s.model.kind === 'ready' && s.model.info.sites.length ? s.model.info.sites : sdUnetSites();
   let timesteps: number[];
   let source: TimestepSource;
-  if (s.timestepsFor) {
-    timesteps = engineTimesteps(s.timestepsFor, gen.scheduler, steps, strength);
-    source = 'engine';
-  } else if (!hires && sameSchedule(shown, gen, strength)) {
+  if (!hires && sameSchedule(shown, gen, strength)) {
     timesteps = shown!.timesteps;
     source = 'result';
+  } else if (s.timestepsFor) {
+    timesteps = scheduleTimesteps(s.timestepsFor, gen.scheduler, steps, strength);
+    source = 'schedule';
   } else {
     timesteps = strength > 0 ? previewTimesteps(gen.scheduler, steps, strength) : [];
     source = 'preview';
   }
-  return buildHeatmap(pass, sa, sites, timesteps, source, latent);
+  return buildHeatmap(pass, sa, sites, timesteps, source, latent, from);
 }

@@ -108,6 +108,18 @@ describe('params slice (fresh store per test)', () => {
     expect(state().gen.seed).toBe(77);
   });
 
+  it('a dropped PNG that restored settings says so, naming the file (info, before any problem)', async () => {
+    const png = await encodePng(new Uint8Array(4), 1, 1);
+    const set = { gen: { ...DEFAULT_GEN_PARAMS, seed: 5, steps: 999 }, sa: DEFAULT_SA_PARAMS };
+    const notices = store.getState().loadFromPng(writePngParams(png, set), 'sloth-5.png');
+    expect(notices.map((n) => [n.message, n.level])).toEqual([
+      ['Settings restored from sloth-5.png.', 'info'],
+      ['steps: 999 is above the maximum 150; using 150', undefined],
+    ]);
+    expect(state().notices).toEqual(notices);
+    expect(store.getState().loadFromPng(png, 'plain.png')[0].message).toMatch(/^plain\.png holds no generation parameters/);
+  });
+
   it('loadParams normalizes what it is given; resetParams keeps only the view toggle', () => {
     const notices = store.getState().loadParams({ gen: { ...DEFAULT_GEN_PARAMS, guidance: 99 }, sa: DEFAULT_SA_PARAMS });
     expect(state().gen.guidance).toBe(30);

@@ -47,6 +47,9 @@ export const INITIAL_PARAMS: ParamsState = Object.freeze({
   notices: [],
 });
 
+/** The notice path of a restored img2img PNG whose init image is missing (the run slice then clears the init image). */
+export const INIT_MISSING = 'initImage';
+
 /** At most this many notices are kept; the rest are summed up in one. */
 export const MAX_NOTICES = 50;
 
@@ -105,15 +108,22 @@ export const paramsTransforms = {
     const { params, notices } = decodeUrlPreset(query);
     return loadSet(s, params, notices);
   },
-  /** A dropped PNG; without parameters nothing changes and one notice says so. */
-  loadFromPng(s: ParamsState, bytes: Uint8Array): ParamsState {
+  /** A dropped PNG; without parameters nothing changes and one notice says so. With the file's
+   * name, an info notice confirms the restore ("Settings restored from x.png."). */
+  loadFromPng(s: ParamsState, bytes: Uint8Array, fileName?: string): ParamsState {
     const read = readPngParams(bytes);
-    if (!read) return { ...s, notices: [{ path: '', message: 'This file holds no generation parameters (not a PNG written by Slothful or A1111-style tools).' }] };
-    return loadSet(s, read.params, read.notices);
+    if (!read) return { ...s, notices: [{ path: '', message: `${fileName ?? 'This file'} holds no generation parameters (not a PNG written by Slothful or A1111-style tools).` }] };
+    const done: Notice[] = fileName === undefined ? [] : [{ path: 'file', message: `Settings restored from ${fileName}.`, level: 'info' }];
+    if (read.img2img) done.push({ path: INIT_MISSING, message: `${fileName ?? 'This PNG'} was made with img2img, but its init image is not in the file: Generate makes a txt2img image (denoise is kept for when you add an init image).` });
+    return loadSet(s, read.params, [...done, ...read.notices]);
   },
   /** Any parameter set (e.g. from history); normalized, notices replace the current ones. */
   loadParams(s: ParamsState, set: ParamSet): ParamsState {
     return loadSet(s, set, []);
+  },
+  /** Adds a notice, replacing an earlier one about the same path (e.g. the last model switch's). */
+  pushNotice(s: ParamsState, notice: Notice): ParamsState {
+    return { ...s, notices: capNotices([...s.notices.filter((n) => n.path !== notice.path), notice]) };
   },
   clearNotices(s: ParamsState): ParamsState {
     return s.notices.length ? { ...s, notices: [] } : s;
@@ -133,8 +143,10 @@ export interface ParamsSlice {
   setSimple: (simple: boolean) => void;
   /** Returns the notices of this load. */
   loadFromUrl: (query: string) => Notice[];
-  loadFromPng: (bytes: Uint8Array) => Notice[];
+  /** `fileName`: the dropped file's, for the notice confirming the restore */
+  loadFromPng: (bytes: Uint8Array, fileName?: string) => Notice[];
   loadParams: (set: ParamSet) => Notice[];
+  pushNotice: (notice: Notice) => void;
   clearNotices: () => void;
   resetParams: () => void;
   /** The v1 query for the current parameters (without '?'), with the custom model's URL when the store has one. */
@@ -159,8 +171,9 @@ export const createParamsSlice =
       applyPreset: (id, pass) => update((s) => T.applyPreset(s, id, pass)),
       setSimple: (simple) => update((s) => T.setSimple(s, simple)),
       loadFromUrl: (query) => load((s) => T.loadFromUrl(s, query)),
-      loadFromPng: (bytes) => load((s) => T.loadFromPng(s, bytes)),
+      loadFromPng: (bytes, fileName) => load((s) => T.loadFromPng(s, bytes, fileName)),
       loadParams: (paramSet) => load((s) => T.loadParams(s, paramSet)),
+      pushNotice: (notice) => update((s) => T.pushNotice(s, notice)),
       clearNotices: () => update(T.clearNotices),
       resetParams: () => update(T.resetParams),
       toUrl: () => encodeUrlPreset({ gen: get().params.gen, sa: get().params.sa }, { customBase: get().customBase }),

@@ -1,4 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { FLASH_MS } from './flash-slice.ts';
+import { encodePng } from '../image/png.ts';
+import { writePngParams } from '../params/png-metadata.ts';
+import { INIT_MISSING } from './params-slice.ts';
+import { readFileSync } from 'node:fs';
+import { parseToyVocabulary } from '../models/toy/vocabulary.ts';
+import { createAppStore } from './store.ts';
+import { TEST_CATALOG, TEST_ENTRIES } from './testing/fake-ports.ts';
 import { fakePorts } from './testing/fake-ports.ts';
 import { flush, readyStore as readyStoreWith } from './testing/test-store.ts';
 import { FakeInterrupted } from './testing/fake-engine.ts';
@@ -130,5 +138,105 @@ describe('run slice', () => {
   it('WebGPU unavailable blocks generation with the probe message', async () => {
     const { store } = await readyStore({ gpu: { kind: 'unavailable', message: 'no adapter here' } });
     expect(runBlocker(store.getState())).toMatchObject({ name: 'WebGPUUnavailableError', message: 'no adapter here' });
+  });
+
+  it('switching model says which settings took the new model’s defaults (and nothing when none changed)', async () => {
+    const { store } = await readyStore();
+    store.getState().setGen('steps', 20);
+    store.getState().setGen('guidance', 3);
+    store.getState().setGen('scheduler', 'ddim');
+    store.getState().selectModel('f16'); // test entry: euler, 4 steps, CFG 7.5, 512×512
+    expect(store.getState().params.notices).toEqual([
+      { path: 'model', level: 'info', message: 'Steps 20→4, CFG 3→7.5, size 64×64→512×512, sampler DDIM→Euler: the defaults of Test f16.' },
+    ]);
+    store.getState().selectModel('fixed'); // same defaults: no new notice, the last one is kept once
+    expect(store.getState().params.notices.map((n) => n.path)).toEqual(['model']);
+    store.getState().selectModel('tiny');
+    expect(store.getState().params.notices.map((n) => n.message)).toEqual(['size 512×512→128×128: the defaults of Test tiny.']);
+  });
+
+  it('a confirmation (Link copied.) goes after a few seconds or when the next generation starts; errors stay until then', async () => {
+    vi.useFakeTimers();
+    try {
+      const { store } = await readyStore({ manual: true });
+      store.getState().showFlash({ place: 'share', text: 'Link copied.' });
+      vi.advanceTimersByTime(FLASH_MS - 1);
+      expect(store.getState().flash?.text).toBe('Link copied.');
+      vi.advanceTimersByTime(1);
+      expect(store.getState().flash).toBeNull();
+      store.getState().showFlash({ place: 'image', text: 'Could not save the PNG: x', sticky: true });
+      vi.advanceTimersByTime(10 * FLASH_MS);
+      expect(store.getState().flash?.text).toBe('Could not save the PNG: x');
+      const running = store.getState().generate();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(store.getState().run.job).toBe('generate');
+      expect(store.getState().flash).toBeNull();
+      store.getState().cancel();
+      await running;
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('restoring an img2img result brings back its init image (one copy shared by history), a txt2img one clears it', async () => {
+    const { store, engine } = await readyStore();
+    const s = () => store.getState();
+    const init = { width: 2, height: 2, data: new Uint8ClampedArray(16).fill(200) };
+    s().setGen('denoise', 0.6);
+    s().setInitImage(init);
+    await s().generate();
+    s().setGen('seed', 77);
+    await s().generate();
+    const [a, b] = s().history.items;
+    expect(a.init).toBe(init);
+    expect(b.init).toBe(a.init); // the same object: history holds the init image once
+    s().setInitImage(null);
+    await s().generate();
+    const txt = s().history.items[2];
+    expect(txt.init).toBeUndefined();
+    s().setGen('denoise', 0.3);
+    s().restoreResult(a);
+    expect([s().initImage, s().params.gen.denoise, s().params.gen.seed]).toEqual([init, 0.6, a.params.gen.seed]);
+    await s().generate();
+    expect(engine.requests.at(-1)!.init).toMatchObject({ strength: 0.6 });
+    expect(engine.requests.at(-1)!.init!.image.data.every((v) => v === 200)).toBe(true);
+    s().restoreResult(txt);
+    expect(s().initImage).toBeNull();
+  });
+
+  it('a dropped img2img PNG says its init image is missing and generates txt2img; a txt2img PNG keeps the init image', async () => {
+    const { store, engine } = await readyStore();
+    const s = () => store.getState();
+    const png = await encodePng(new Uint8Array(4), 1, 1);
+    const set = { gen: { ...s().params.gen, denoise: 0.4, seed: 11 }, sa: s().params.sa };
+    s().setInitImage({ width: 2, height: 2, data: new Uint8ClampedArray(16).fill(9) });
+    const notices = s().restoreFromPng(writePngParams(png, set, { img2img: true }), 'made-with-img2img.png');
+    expect(notices.map((n) => n.path)).toEqual(['file', INIT_MISSING]);
+    expect(notices[1].message).toMatch(/^made-with-img2img\.png was made with img2img, but its init image is not in the file: Generate makes a txt2img image/);
+    expect([s().initImage, s().params.gen.denoise, s().params.gen.seed]).toEqual([null, 0.4, 11]);
+    await s().generate();
+    expect(engine.requests.at(-1)!.init).toBeUndefined();
+    const init = { width: 2, height: 2, data: new Uint8ClampedArray(16).fill(9) };
+    s().setInitImage(init);
+    expect(s().restoreFromPng(writePngParams(png, set), 'txt.png').map((n) => n.path)).toEqual(['file']);
+    expect(s().initImage).toBe(init);
+  });
+
+  it('a model with a vocabulary gets its trained caption form (“a orange”); the prompt and history keep “an orange”', async () => {
+    const ports = fakePorts();
+    const toy = { ...TEST_ENTRIES[0], vocabularyFile: 'slothful_toy.json' };
+    const store = createAppStore({ ...ports, models: { ...TEST_CATALOG, entries: [toy, ...TEST_ENTRIES.slice(1)] } });
+    const vocabulary = parseToyVocabulary(JSON.parse(readFileSync('public/models/toy/slothful_toy.json', 'utf8')))!;
+    store.setState({ vocabularies: { 'models/toy/slothful_toy.json': { kind: 'ready', vocabulary } } });
+    await store.getState().checkGpu();
+    store.getState().setGen('model', 'toy');
+    store.getState().setGen('prompt', 'an orange circle on a white background');
+    store.getState().setGen('negativePrompt', 'an orange square');
+    expect(await store.getState().generate()).toBe('done');
+    expect(ports.engine.requests[0]).toMatchObject({ prompt: 'a orange circle on a white background', negativePrompt: 'a orange square' });
+    expect(store.getState().history.items[0].params.gen.prompt).toBe('an orange circle on a white background');
+    store.getState().setGen('model', 'tiny'); // no vocabulary: sent as typed
+    expect(await store.getState().generate()).toBe('done');
+    expect(ports.engine.requests[1].prompt).toBe('an orange circle on a white background');
   });
 });

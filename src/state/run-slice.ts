@@ -8,13 +8,16 @@ import type { StateCreator } from 'zustand';
 import type { LocalFile, ModelInfo, Progress, StageTimings } from '../pipeline/engine.ts';
 import type { ImageRgba } from '../image/rgba.ts';
 import type { StoredModel } from '../pipeline/stored-models.ts';
-import { generateRequestFrom, type Notice, type ParamSet } from '../params/gen-params.ts';
+import { SCHEDULER_LABELS, generateRequestFrom, type GenParams, type Notice, type ParamSet } from '../params/gen-params.ts';
 import { readPngParams } from '../params/png-metadata.ts';
 import { resizeRgba } from '../image/resize.ts';
 import { IDLE_JOB, JobRunner, type Job, type JobOutcome, type JobState } from './job-runner.ts';
 import type { AppPorts, ModelCatalog } from './ports.ts';
 import { RunRequestError, describeError, isInterruption, type AppError } from './run-errors.ts';
 import { loadBlocker, resolveModel, runBlocker, type ResolvedModel } from './model-choice.ts';
+import { INIT_MISSING } from './params-slice.ts';
+import { vocabularyUrl } from './vocabulary-slice.ts';
+import { toModelCaption } from '../models/toy/vocabulary.ts';
 import type { AppState } from './store.ts';
 
 export type JobKind = 'load' | 'generate' | 'compare' | 'sweep';
@@ -34,6 +37,9 @@ export interface RunResult {
   seed: number;
   params: ParamSet;
   img2img: boolean;
+  /** the img2img init image as it was given (before resizing): the same object for every result made
+   * from it, so history keeps one copy of it; absent for txt2img */
+  init?: ImageRgba;
   createdAt: number;
   /** final latents before the VAE, when the engine reports them (verification) */
   latents?: Float32Array;
@@ -106,6 +112,11 @@ export interface RunSlice {
   setInitImage: (image: ImageRgba | null, png?: Uint8Array) => void;
   /** Applies the init image PNG's parameters (prompt, seed, SA, …); returns the notices of that load. */
   restoreInitImageSettings: () => Notice[];
+  /** A result's settings and its init image (txt2img: none), as it was made. */
+  restoreResult: (r: RunResult) => Notice[];
+  /** A dropped PNG's settings with a notice naming the file; an img2img PNG (its init image is not in
+   * the file) also clears the init image, so Generate makes what the notice says: txt2img. */
+  restoreFromPng: (bytes: Uint8Array, fileName: string) => Notice[];
   loadModel: () => Promise<JobOutcome>;
   generate: () => Promise<JobOutcome>;
   cancel: () => void;
@@ -115,6 +126,16 @@ export interface RunSlice {
 }
 
 export const IDLE_RUN: RunState = IDLE_JOB;
+
+/** What switching model changed ("Steps 20→4, CFG 7.5→3: the defaults of X."); null when nothing did. */
+export function modelDefaultsNotice(before: GenParams, after: GenParams, label: string): Notice | null {
+  const changes: string[] = [];
+  if (before.steps !== after.steps) changes.push(`Steps ${before.steps}→${after.steps}`);
+  if (before.guidance !== after.guidance) changes.push(`CFG ${before.guidance}→${after.guidance}`);
+  if (before.width !== after.width || before.height !== after.height) changes.push(`size ${before.width}×${before.height}→${after.width}×${after.height}`);
+  if (before.scheduler !== after.scheduler) changes.push(`sampler ${SCHEDULER_LABELS[before.scheduler]}→${SCHEDULER_LABELS[after.scheduler]}`);
+  return changes.length ? { path: 'model', message: `${changes.join(', ')}: the defaults of ${label}.`, level: 'info' } : null;
+}
 
 /** A model folder on the user's disk, chosen with the folder picker or dropped (model id 'local'). */
 export interface LocalFolder {
@@ -154,13 +175,24 @@ export const createRunSlice =
       }
     };
 
+    /** A model with a vocabulary file (the toy model) gets its prompts in the caption form it was
+     * trained on ("an orange" → "a orange"); what people read and what is kept stays as typed. */
+    const inModelWords = async (gen: GenParams): Promise<GenParams> => {
+      const url = vocabularyUrl(get().catalog.entries.find((e) => e.id === gen.model));
+      if (!url) return gen;
+      await get().loadVocabulary(url);
+      const v = get().vocabularies[url];
+      if (v?.kind !== 'ready') return gen;
+      return { ...gen, prompt: toModelCaption(gen.prompt, v.vocabulary), negativePrompt: toModelCaption(gen.negativePrompt, v.vocabulary) };
+    };
+
     const makeImage = async (job: Job<Progress>, paramSet: ParamSet, meta: { kind: ResultKind; label: string; record?: boolean }): Promise<RunResult> => {
       const s = get();
       const blocker = runBlocker(s, paramSet);
       if (blocker) throw new RunRequestError(blocker.message, blocker.hint);
       await ensureModel(job, resolveModel(paramSet.gen, s.customBase, s.catalog, s.localFolder));
       const init = get().initImage;
-      const req = generateRequestFrom(paramSet.gen, paramSet.sa, init ? resizeRgba(init, paramSet.gen.width, paramSet.gen.height) : undefined);
+      const req = generateRequestFrom(await inModelWords(paramSet.gen), paramSet.sa, init ? resizeRgba(init, paramSet.gen.width, paramSet.gen.height) : undefined);
       // previews for a single image only: a comparison's timings stay free of them, a sweep shows its grid
       if (meta.kind === 'single' && get().showSteps) req.previews = true;
       const onProgress = (p: Progress) => {
@@ -177,6 +209,7 @@ export const createRunSlice =
       const run: RunResult = {
         id, kind: meta.kind, label: meta.label, image: result.image, timings: result.timings,
         timesteps: result.timesteps, seed: result.seed, params: paramSet, img2img: Boolean(init), createdAt: Date.now(), latents: result.latents,
+        ...(init ? { init } : {}),
       };
       if (record) get().addResult(run);
       return run;
@@ -200,8 +233,15 @@ export const createRunSlice =
       };
     };
 
-    // a job that starts or ends takes the last step preview with it
-    const runner = new JobRunner<JobKind, Progress>({ onChange: (run) => set(run.job && run.progress ? { run } : { run, stepPreview: null }), onCancel: () => ports.engine.interrupt() });
+    const runner = new JobRunner<JobKind, Progress>({
+      onChange: (run) => {
+        // a confirmation ("Link copied.") belongs to what was on screen before the next image
+        if (run.job && run.job !== 'load' && get().run.job !== run.job) get().clearFlash();
+        // a job that starts or ends takes the last step preview with it
+        set(run.job && run.progress ? { run } : { run, stepPreview: null });
+      },
+      onCancel: () => ports.engine.interrupt(),
+    });
     const runJob: RunSlice['runJob'] = (kind, body) => runner.run(kind, (job) => body(makeContext(job)));
 
     return {
@@ -234,17 +274,30 @@ export const createRunSlice =
         if (loadedModel?.key === id) set({ model: { kind: 'ready', ...loadedModel } });
         const entry = get().catalog.entries.find((e) => e.id === id);
         if (!entry) return;
+        const before = get().params.gen;
         const d = entry.defaults;
         setGen('width', d.width);
         setGen('height', d.height);
         setGen('steps', d.steps);
         setGen('guidance', d.guidance);
         setGen('scheduler', d.scheduler);
+        const notice = modelDefaultsNotice(before, get().params.gen, entry.label);
+        if (notice) get().pushNotice(notice);
       },
       setInitImage: (image, png) => set({ initImage: image, initImageSettings: image && png && readPngParams(png) ? png : null }),
       restoreInitImageSettings: () => {
         const png = get().initImageSettings;
         return png ? get().loadFromPng(png) : [];
+      },
+      restoreResult: (r) => {
+        const notices = get().loadParams(r.params);
+        set({ initImage: r.init ?? null, initImageSettings: null });
+        return notices;
+      },
+      restoreFromPng: (bytes, fileName) => {
+        const notices = get().loadFromPng(bytes, fileName);
+        if (notices.some((n) => n.path === INIT_MISSING)) set({ initImage: null, initImageSettings: null });
+        return notices;
       },
       loadModel: () =>
         runner.run('load', async (job) => {

@@ -1,10 +1,11 @@
 // The app store: zustand slices combined; created once with the app's ports. The params slice
 // is persisted to the page URL (compact v1 presets, see src/params/url-preset.ts); run, compare, sweep and
-// history (and the prompt helper's word lists) live only as long as the page.
+// history (and the prompt helper's word lists, the last confirmation) live only as long as the page.
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import { persist } from 'zustand/middleware';
 import { useStore } from 'zustand';
 import { createCompareSlice, type CompareSlice } from './compare-slice.ts';
+import { createFlashSlice, type FlashSlice } from './flash-slice.ts';
 import { createGpuSlice, type GpuSlice } from './gpu-slice.ts';
 import { createHistorySlice, type HistorySlice } from './history-slice.ts';
 import { createParamsSlice, type ParamsSlice } from './params-slice.ts';
@@ -14,7 +15,7 @@ import { createVocabularySlice, type VocabularySlice } from './vocabulary-slice.
 import { paramsUrlPersist } from './url-preset-storage.ts';
 import type { AppPorts } from './ports.ts';
 
-export type AppState = GpuSlice & ParamsSlice & RunSlice & HistorySlice & CompareSlice & SweepSlice & VocabularySlice;
+export type AppState = GpuSlice & ParamsSlice & RunSlice & HistorySlice & CompareSlice & SweepSlice & VocabularySlice & FlashSlice;
 export type AppStore = StoreApi<AppState>;
 
 function allSlices(ports: AppPorts): StateCreator<AppState, [], [], AppState> {
@@ -26,6 +27,7 @@ function allSlices(ports: AppPorts): StateCreator<AppState, [], [], AppState> {
     ...createCompareSlice(...a),
     ...createSweepSlice(...a),
     ...createVocabularySlice()(...a),
+    ...createFlashSlice(...a),
   });
 }
 

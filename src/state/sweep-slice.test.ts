@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { flush, readyStore } from './testing/test-store.ts';
-import { fitSweepValues, parseSweepValues, sweepProblems } from './sweep-slice.ts';
+import { DEFAULT_SWEEP, estimateText, fitSweepValues, parseSweepValues, sweepEstimate, sweepProblems } from './sweep-slice.ts';
 
 async function store(manual = false) {
   const { store: s, engine } = await readyStore({ manual }, {});
@@ -81,7 +81,7 @@ describe('sweep slice', () => {
     s.getState().setSweepText('x', '0, 3');
     expect(s.getState().sweep.input.x.unparsed).toBeNull();
     expect(await s.getState().runSweep()).toBe('done');
-    expect(engine.requests.map((r) => r.sa.in.strength)).toEqual([0, 3, 0, 3, 0, 3]);
+    expect(engine.requests.map((r) => r.sa.in.strength)).toEqual([0, 3, 0, 3]); // Y: the default 2 values
   });
 
   it('fits out-of-range values to the parameter and says so (bug 7)', async () => {
@@ -97,5 +97,20 @@ describe('sweep slice', () => {
     expect(s.getState().sweep.y.values).toEqual([1, 2, 150]);
     expect(s.getState().sweep.input.y.notice).toBe('Steps takes 1–150: using 0 → 1 (below the minimum 1), 2.4 → 2 (whole numbers only), 500 → 150 (above the maximum 150).');
     expect(fitSweepValues('width', [100, 70, 3000]).values).toEqual([104, 72, 2048]);
+  });
+
+  it('starts as a 2×2 grid and estimates its time from the last image’s (none before any image)', async () => {
+    const { s } = await store();
+    expect([DEFAULT_SWEEP.x.values.length, DEFAULT_SWEEP.y.values.length]).toEqual([2, 2]);
+    expect(s.getState().sweep.x.values).toHaveLength(2);
+    expect(sweepEstimate(s.getState())).toBeNull();
+    expect(estimateText(sweepEstimate(s.getState()))).toBe('no estimate yet');
+    await s.getState().generate();
+    const one = s.getState().history.items.at(-1)!.timings.total;
+    expect(sweepEstimate(s.getState())).toEqual({ perImageMs: one, totalMs: 4 * one });
+    s.getState().setSweepAxis('x', { path: 'sa.in.strength', values: [1, 2, 3] });
+    expect(sweepEstimate(s.getState())!.totalMs).toBe(6 * one);
+    expect(estimateText({ perImageMs: 9000, totalMs: 36_400 })).toBe('about 36 s');
+    expect(estimateText({ perImageMs: 60_000, totalMs: 540_000 })).toBe('about 9 min');
   });
 });

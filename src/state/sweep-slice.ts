@@ -64,8 +64,8 @@ export interface SweepSlice {
 }
 
 export const DEFAULT_SWEEP: SweepState = Object.freeze<SweepState>({
-  x: { path: 'sa.in.strength', values: [2, 6, 10] },
-  y: { path: 'sa.time_decay', values: [0, 2, 4] },
+  x: { path: 'sa.in.strength', values: [2, 8] },
+  y: { path: 'sa.time_decay', values: [0, 4] },
   status: 'idle',
   grid: null,
   cells: [],
@@ -75,6 +75,21 @@ export const DEFAULT_SWEEP: SweepState = Object.freeze<SweepState>({
 
 export function sweepParamLabel(path: SweepPath): string {
   return SWEEP_PARAMS.find((p) => p.path === path)?.label ?? path;
+}
+
+/** The sweep's time guessed from the newest image's (one image's time × cells); null before any image. */
+export function sweepEstimate(s: Pick<AppState, 'history' | 'sweep'>): { perImageMs: number; totalMs: number } | null {
+  const last = s.history.items.at(-1);
+  if (!last) return null;
+  const perImageMs = last.timings.total;
+  return { perImageMs, totalMs: perImageMs * s.sweep.x.values.length * s.sweep.y.values.length };
+}
+
+/** 'about 40 s', 'about 3 min'; 'no estimate yet' before any image. */
+export function estimateText(e: ReturnType<typeof sweepEstimate>): string {
+  if (!e) return 'no estimate yet';
+  const s = e.totalMs / 1000;
+  return s < 120 ? `about ${Math.max(1, Math.round(s))} s` : `about ${Math.round(s / 60)} min`;
 }
 
 /** Reads '2, 4.5 6' as numbers; undefined when something is not a number. */

@@ -1,4 +1,4 @@
-// The application shell: header (Share), notices, and the panels — generation on the left, the
+// The application shell: header (the one-line GPU status, Share), notices, and the panels — generation on the left, the
 // viewer and stride heatmap in the middle, SlothfulAttention on the right (one column on phones).
 // Ctrl/Cmd+Enter generates; a PNG dropped anywhere restores its parameters. Reads and acts
 // through the store only.
@@ -6,6 +6,7 @@ import { useEffect } from 'react';
 import { appStore } from '../state/store.ts';
 import { GenerationPanel } from './GenerationPanel.tsx';
 import { GpuPanel } from './GpuPanel.tsx';
+import { GpuStatusLine } from './GpuStatusLine.tsx';
 import { Heatmap } from './Heatmap.tsx';
 import { Notices } from './Notices.tsx';
 import { SaPanel } from './SaPanel.tsx';
@@ -29,7 +30,7 @@ function useGlobalShortcuts() {
       const file = e.dataTransfer?.files[0];
       if (!file) return;
       e.preventDefault();
-      void fileBytes(file).then((bytes) => store.getState().loadFromPng(bytes));
+      void fileBytes(file).then((bytes) => store.getState().restoreFromPng(bytes, file.name));
     };
     window.addEventListener('keydown', onKey);
     window.addEventListener('dragover', onDragOver);
@@ -50,6 +51,7 @@ export function App() {
         <div>
           <h1>Slothful</h1>
           <p className="tagline">Stable Diffusion on WebGPU with SlothfulAttention — runs entirely in your browser.</p>
+          <GpuStatusLine />
         </div>
         <ShareButton />
       </header>

@@ -102,7 +102,7 @@ export function GpuPanel() {
   const model = useApp((s) => s.model);
   const recheck = useApp((s) => s.checkGpu);
   return (
-    <section className="panel" aria-labelledby="gpu-title" data-testid="gpu-panel" data-status={gpu.kind}>
+    <section className="panel" id="gpu-panel" tabIndex={-1} aria-labelledby="gpu-title" data-testid="gpu-panel" data-status={gpu.kind}>
       <h2 id="gpu-title">GPU</h2>
       {(gpu.kind === 'idle' || gpu.kind === 'checking') && <p>Checking WebGPU…</p>}
       {gpu.kind === 'unavailable' && (

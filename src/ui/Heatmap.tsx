@@ -2,7 +2,7 @@
 // the K/V window in each cell ('3×2', '1D·4', '—' for plain attention), recomputed as the SA
 // sliders move. Colour: how many times fewer K/V tokens than queries.
 import { Fragment, useMemo, useState, type CSSProperties } from 'react';
-import { heatmapFor, type Heatmap as HeatmapData, type HeatmapCell, type HeatmapPass } from '../state/heatmap.ts';
+import { gridLabel, heatmapFor, type Heatmap as HeatmapData, type HeatmapCell, type HeatmapPass } from '../state/heatmap.ts';
 import { shownResult } from '../state/history-slice.ts';
 import { useApp } from '../state/store.ts';
 import { Panel } from './controls.tsx';
@@ -14,9 +14,16 @@ const GROUPS = [
 ] as const;
 
 const SOURCE: Record<HeatmapData['source'], string> = {
-  engine: 'timesteps from the engine’s scheduler',
+  schedule: 'timesteps of the sampler on SD’s default schedule',
   result: 'timesteps of the image shown',
   preview: 'timesteps of the sampler’s default schedule (preview)',
+};
+
+/** Where the rows come from, when it is not the loaded model itself. */
+const SITES: Record<HeatmapData['sitesFrom'], string> = {
+  model: '',
+  catalog: ' Sites from this model’s U-Net layout (not loaded yet).',
+  assumed: ' This model’s sites are not known until it is loaded: the rows show SD 1.x/2.x’s 16 sites.',
 };
 
 function cellStyle(c: HeatmapCell): CSSProperties | undefined {
@@ -36,11 +43,14 @@ export function Heatmap() {
   const initImage = useApp((s) => s.initImage);
   const history = useApp((s) => s.history);
   const timestepsFor = useApp((s) => s.timestepsFor);
+  const customBase = useApp((s) => s.customBase);
+  const catalog = useApp((s) => s.catalog);
+  const localFolder = useApp((s) => s.localFolder);
   const [passChoice, setPass] = useState<HeatmapPass>('first');
   const pass = params.gen.hires.enabled ? passChoice : 'first';
   const map = useMemo(
-    () => heatmapFor({ params, model, initImage, history, timestepsFor }, pass, shownResult(history)),
-    [params, model, initImage, history, timestepsFor, pass],
+    () => heatmapFor({ params, model, initImage, history, timestepsFor, customBase, catalog, localFolder }, pass, shownResult(history)),
+    [params, model, initImage, history, timestepsFor, customBase, catalog, localFolder, pass],
   );
   const activeCells = map.rows.reduce((n, r) => n + r.cells.filter((c) => c.active).length, 0);
   return (
@@ -62,8 +72,9 @@ export function Heatmap() {
       }
     >
       <p className="hint">
-        K/V window (rows × columns) per self-attention site and step; “—” = plain attention. Latent {map.latent.w}×{map.latent.h}, {map.timesteps.length} steps, {SOURCE[map.source]}.{' '}
+        K/V window (rows × columns) per self-attention site and step; “—” = plain attention. Latent grid <span data-testid="heatmap-latent">{gridLabel(map.latent)}</span> (rows × columns), {map.timesteps.length} steps, {SOURCE[map.source]}.{' '}
         <span data-testid="heatmap-active">{activeCells}</span> of {map.rows.length * map.timesteps.length} cells pooled.
+        <span data-testid="heatmap-sites" data-from={map.sitesFrom}>{SITES[map.sitesFrom]}</span>
       </p>
       {/* a scrolling region: focusable, so the keyboard can scroll it */}
       <div className="heatmap-scroll" tabIndex={0} role="region" aria-label="Stride heatmap: sites × steps">
@@ -93,7 +104,7 @@ export function Heatmap() {
                   {rows.map(({ r, i }) => (
                     <tr key={i} data-testid={`heatmap-row-${i}`} data-side={r.site.side} data-level={r.site.level}>
                       <th scope="row" title={r.site.name}>
-                        {r.short} <span className="muted">({r.grid.h}×{r.grid.w})</span>
+                        {r.short} <span className="muted">({gridLabel(r.grid)})</span>
                       </th>
                       {r.cells.map((c, j) => (
                         <td key={j} className={c.active ? 'on' : 'off'} style={cellStyle(c)} title={cellTitle(c, r.short, j, map.timesteps[j])}>

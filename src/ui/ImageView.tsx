@@ -1,7 +1,6 @@
 // The image viewer: the selected (or newest) image, its settings, per-stage timings, and what
 // can be done with it: download as PNG with parameters, use as the init image, restore settings.
 // While a generation runs with Show steps on, its newest step preview stands in for the image.
-import { useState } from 'react';
 import { SCHEDULER_LABELS } from '../params/gen-params.ts';
 import { shownResult } from '../state/history-slice.ts';
 import type { RunResult, StepPreview } from '../state/run-slice.ts';
@@ -38,8 +37,9 @@ export function ImageView() {
   const preview = useApp((s) => s.stepPreview);
   const busy = useApp((s) => s.run.job !== null);
   const setInitImage = useApp((s) => s.setInitImage);
-  const loadParams = useApp((s) => s.loadParams);
-  const [status, setStatus] = useState('');
+  const restoreResult = useApp((s) => s.restoreResult);
+  const status = useApp((s) => (s.flash?.place === 'image' ? s.flash.text : ''));
+  const showFlash = useApp((s) => s.showFlash);
   const r = shownResult(history);
   if (preview) return <StepPreviewView preview={preview} />;
   if (!r) {
@@ -53,9 +53,9 @@ export function ImageView() {
   const download = async () => {
     try {
       await downloadResult(r);
-      setStatus('Saved as PNG with all parameters.');
+      showFlash({ place: 'image', text: 'Saved as PNG with all parameters.' });
     } catch (e) {
-      setStatus(`Could not save the PNG: ${e instanceof Error ? e.message : String(e)}`);
+      showFlash({ place: 'image', text: `Could not save the PNG: ${e instanceof Error ? e.message : String(e)}`, sticky: true });
     }
   };
   return (
@@ -72,11 +72,15 @@ export function ImageView() {
         <button type="button" disabled={busy} onClick={() => setInitImage(r.image)}>
           Use for img2img
         </button>
-        <button type="button" onClick={() => loadParams(r.params)}>
+        <button type="button" disabled={busy} title={r.img2img ? 'Its settings and its init image' : 'Its settings (txt2img: no init image)'} onClick={() => restoreResult(r)}>
           Restore its settings
         </button>
       </div>
-      {status && <p className="muted">{status}</p>}
+      {status && (
+        <p className="muted" role="status" data-testid="image-flash">
+          {status}
+        </p>
+      )}
     </div>
   );
 }

@@ -15,6 +15,11 @@ function size(mb: number): string {
   return mb >= 1000 ? `${(mb / 1000).toFixed(1)} GB` : `${mb} MB`;
 }
 
+/** A model as the menu lists it: its name, download size, and whether it can run here. */
+function optionText(e: ModelEntry, refusal: string | undefined | false): string {
+  return `${e.label} — ${size(e.approxDownloadMB)}${refusal ? ' (cannot run here)' : ''}`;
+}
+
 function mib(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MiB`;
 }
@@ -192,20 +197,25 @@ export function ModelPicker() {
       <div className="field">
         <label htmlFor="model-select">Model</label>
         <Tip label="Model" text={MODEL_TOOLTIP} />
-        <select id="model-select" data-testid="model-select" value={modelId} disabled={busy} onChange={(e) => selectModel(e.target.value)}>
+        <select id="model-select" data-testid="model-select" value={modelId} disabled={busy} title={entry ? optionText(entry, caps && refusal(entry, caps)) : undefined} aria-describedby={entry ? 'model-name' : undefined} onChange={(e) => selectModel(e.target.value)}>
           {!known && <option value={modelId}>{modelId} (unknown)</option>}
           {entries.map((e) => {
             const why = caps && refusal(e, caps);
             return (
               <option key={e.id} value={e.id}>
-                {e.label} — {size(e.approxDownloadMB)}
-                {why ? ' (cannot run here)' : ''}
+                {optionText(e, why)}
               </option>
             );
           })}
           <option value={CUSTOM}>Custom URL…</option>
           <option value={LOCAL}>Local folder…</option>
         </select>
+        {/* the select is as narrow as its column: the whole name, wrapped, under it */}
+        {entry && (
+          <p className="model-name" id="model-name" data-testid="model-name">
+            {optionText(entry, caps && refusal(entry, caps))}
+          </p>
+        )}
       </div>
       {modelId === CUSTOM && (
         <div className="field">

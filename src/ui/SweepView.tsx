@@ -3,7 +3,7 @@
 // values outside a parameter's range are fitted with a notice, and text that does not parse
 // disables Run until it does.
 import { useState } from 'react';
-import { SWEEP_MAX_VALUES, SWEEP_MIN_VALUES, SWEEP_PARAMS, sweepParamLabel, sweepProblems, type SweepPath } from '../state/sweep-slice.ts';
+import { SWEEP_MAX_VALUES, SWEEP_MIN_VALUES, SWEEP_PARAMS, estimateText, sweepEstimate, sweepParamLabel, sweepProblems, type SweepPath } from '../state/sweep-slice.ts';
 import { useApp } from '../state/store.ts';
 import { ImageCanvas } from './ImageCanvas.tsx';
 
@@ -70,6 +70,7 @@ export function SweepView({ onPick }: { onPick?: () => void }) {
   const runSweep = useApp((s) => s.runSweep);
   const select = useApp((s) => s.selectResult);
   const busy = useApp((s) => s.run.job !== null);
+  const estimate = useApp((s) => estimateText(sweepEstimate(s)));
   const problems = sweepProblems(sweep.x, sweep.y, sweep.input);
   const grid = sweep.grid;
   return (
@@ -82,6 +83,9 @@ export function SweepView({ onPick }: { onPick?: () => void }) {
         <button type="button" className="primary" data-testid="run-sweep" disabled={busy || problems.length > 0} onClick={() => void runSweep()}>
           Run sweep ({sweep.x.values.length * sweep.y.values.length} images)
         </button>
+        <span className="muted" data-testid="sweep-estimate" title="The last image's time × the number of images">
+          Time: {estimate}
+        </span>
         {grid && (
           <span className="muted" data-testid="sweep-progress">
             {sweep.done}/{sweep.cells.length} done{sweep.status === 'cancelled' ? ' · cancelled' : ''}

@@ -2,6 +2,8 @@
 // scripts/toy-model/vocab.json): the words it was trained on, their palettes and the caption forms
 // it learnt. One place for its type, its parsing and filling a caption, used by the prompt helper
 // (src/ui/PromptHelper.tsx), the accuracy check (toy-check.ts) and the image reader (scene-check.ts).
+// Captions come in two forms: the model's own ("a orange circle …", what it was trained on and is
+// sent) and the one people read ("an orange circle …", displayCaption); toModelCaption maps back.
 
 export type Rgb = readonly [number, number, number];
 
@@ -24,4 +26,77 @@ export function parseToyVocabulary(x: unknown): ToyVocabulary | null {
 /** Fills `{word}` slots of a caption template ("a {colour} {shape} on a {background} background"); unknown slots stay. */
 export function fillCaption(template: string, words: Readonly<Record<string, string>>): string {
   return template.replace(/\{(\w+)\}/g, (m, k: string) => words[k] ?? m);
+}
+
+/** The slots the prompt helper picks a word for. */
+export type CaptionSlot = 'colour' | 'shape' | 'background' | 'position';
+export type CaptionPicks = Partial<Record<CaptionSlot, string>>;
+
+/** The vocabulary's words of a template slot ('colour1' → the colours). */
+export function slotWords(vocab: ToyVocabulary, slot: string): string[] {
+  switch (slot.replace(/\d+$/, '')) {
+    case 'colour':
+      return Object.keys(vocab.colours);
+    case 'shape':
+      return [...vocab.shapes];
+    case 'background':
+      return Object.keys(vocab.backgrounds);
+    case 'position':
+      return Object.keys(vocab.positions ?? {});
+    default:
+      return [];
+  }
+}
+
+const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** 'an' before a vowel sound ('an orange'), 'a' otherwise ('a yellow', 'a unicorn'); by spelling, with the usual exceptions. */
+export function articleFor(word: string): 'a' | 'an' {
+  const w = word.toLowerCase();
+  if (/^(hour|honest|honou?r|heir)/.test(w)) return 'an';
+  if (/^(uni|use|usu|eu|one|once|ur[aeio])/.test(w)) return 'a';
+  return /^[aeiou]/.test(w) ? 'an' : 'a';
+}
+
+/** A caption with English articles for people to read ("a orange circle" → "an orange circle"). */
+export function displayCaption(caption: string): string {
+  return caption.replace(/\b(a|an) (?=([A-Za-z]+))/gi, (_m, art: string, next: string) => {
+    const want = articleFor(next);
+    return (art[0] === 'A' ? want[0].toUpperCase() + want.slice(1) : want) + ' ';
+  });
+}
+
+/**
+ * The prompt in the form the model was trained on: where its captions write "a {slot}" before a
+ * vocabulary word ("a orange circle", scripts/toy-model/vocab.json), "an <word>" becomes "a <word>"
+ * (its tokenizer has no whole-word "an" token: "an" would reach it as two pieces it never saw).
+ */
+export function toModelCaption(prompt: string, vocab: ToyVocabulary): string {
+  const words = new Set<string>();
+  for (const template of Object.values(vocab.captionTemplates)) {
+    for (const m of (template ?? '').matchAll(/\ba \{(\w+)\}/g)) for (const w of slotWords(vocab, m[1])) words.add(w);
+  }
+  if (!words.size) return prompt;
+  const re = new RegExp(`\\b(a)n (?=(${[...words].map(escape).join('|')})\\b)`, 'gi');
+  return prompt.replace(re, '$1 ');
+}
+
+/** The word of each slot a prompt mentions (the first one, as a whole word, any case). */
+export function captionPicks(prompt: string, vocab: ToyVocabulary): CaptionPicks {
+  const picks: CaptionPicks = {};
+  for (const slot of ['colour', 'shape', 'background', 'position'] as const) {
+    let best: { word: string; at: number } | undefined;
+    for (const word of slotWords(vocab, slot)) {
+      const at = prompt.search(new RegExp(`\\b${escape(word)}\\b`, 'i'));
+      if (at >= 0 && (!best || at < best.at)) best = { word, at };
+    }
+    if (best) picks[slot] = best.word;
+  }
+  return picks;
+}
+
+/** The caption of these picks in the model's own form (single object; `singleAt` with a position). */
+export function modelCaption(vocab: ToyVocabulary, picks: Required<Omit<CaptionPicks, 'position'>> & { position?: string }): string {
+  const template = picks.position && vocab.captionTemplates.singleAt ? vocab.captionTemplates.singleAt : vocab.captionTemplates.single;
+  return fillCaption(template, { ...picks, position: picks.position ?? '' });
 }
