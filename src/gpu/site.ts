@@ -37,8 +37,8 @@ export interface SiteOptions extends DTypeOptions {
   C: number;
   heads: number;
   weights: SiteWeights;
-  /** attention tuning (workgroup size / memory); head_dim = C / heads */
-  attention?: Pick<AttentionOptions, 'workgroupSize' | 'workgroupBytes' | 'tiling'>;
+  /** attention version and tuning (workgroup size / memory, v2's tiling, v3's reduction and rows); head_dim = C / heads */
+  attention?: Pick<AttentionOptions, 'version' | 'workgroupSize' | 'workgroupBytes' | 'tiling' | 'reduction' | 'rows'>;
 }
 
 export interface SiteCall {
