@@ -44,6 +44,9 @@ export interface AttentionOptions extends DTypeOptions {
   softmaxScale?: number;
 }
 
+/** Which attention kernel a site runs and its tuning (what the site, the plan and the checks pass on). */
+export type AttentionKernelOptions = Pick<AttentionOptions, 'version' | 'reduction' | 'rows' | 'workgroupSize' | 'workgroupBytes'>;
+
 /** A tensor view: row stride and first column, in values. */
 export interface RowView {
   buffer: GPUBuffer;

@@ -4,8 +4,10 @@
 import { readBuffer, storageBuffer, uploadBuffer } from '../buffers.ts';
 import type { SaWindow } from '../../sa/index.ts';
 import { SelfAttentionSite, type SiteWeights } from '../site.ts';
-import { FlashAttention, type AttentionOptions, type AttentionTiling } from './attention.ts';
+import { FlashAttention, type AttentionKernelOptions, type AttentionTiling } from './attention.ts';
 import type { AttentionV3Tiling } from './attention-v3.ts';
+
+export type { AttentionKernelOptions } from './attention.ts';
 import { MatMul } from './matmul.ts';
 import { PoolKv, sharesKv } from './pool-kv.ts';
 import { poolTokens, windowLabel, type SaActiveWindow } from '../../sa/index.ts';
@@ -27,6 +29,8 @@ export interface Verified {
   label: string;
   got: Float32Array;
   ref: Float32Array;
+  /** the attention kernel that ran, where one did ('v2', 'v3/subgroup', 'v3/workgroup') */
+  attention?: string;
 }
 
 const identity = (t: Float32Array) => t;
@@ -40,9 +44,6 @@ async function download(device: GPUDevice, buf: GPUBuffer, count: number, dtype:
   const bytes = await readBuffer(device, buf, count * (dtype === 'f16' ? 2 : 4));
   return dtype === 'f16' ? fromHalf(new Uint16Array(bytes)) : new Float32Array(bytes);
 }
-
-/** The attention kernel's version and tuning, for the checks that run a whole site or kernel. */
-export type AttentionKernelOptions = Pick<AttentionOptions, 'version' | 'reduction' | 'rows' | 'workgroupSize' | 'workgroupBytes'>;
 
 /** FlashAttention on seeded q, k, v: [B, N|M, heads·d] (f16: f16-valued inputs); `kernel` picks the version. */
 export async function verifyAttention(
@@ -151,7 +152,7 @@ export async function verifySite(device: GPUDevice, c: SiteCase): Promise<Verifi
     device.queue.submit([enc.finish()]);
     const got = await download(device, o, B * N * C, dtype);
     const ref = siteReference(n, B, h, w, C, heads, wq, wk, wv, window, { bq, bk, bv, round });
-    out.push({ label: `site ${c.attention?.version ?? 'v2'} ${variant} ${h}×${w} C=${C}/${heads} ${windowLabel(window)}`, got, ref });
+    out.push({ label: `site ${site.attentionKernel} ${variant} ${h}×${w} C=${C}/${heads} ${windowLabel(window)}`, got, ref, attention: site.attentionKernel });
   }
   site.destroy();
   nBuf.destroy();
