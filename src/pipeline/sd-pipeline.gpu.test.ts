@@ -29,8 +29,6 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 let files: SdPipelineFiles;
 let gpu: LoadedSdModel;
-/** the same model with attention v3 in every site */
-let gpuV3: LoadedSdModel;
 
 beforeAll(async () => {
   const mem = buildPipeline('tiny', { attention: 'torch2', dtype: 'float32', seed: 1 });
@@ -38,13 +36,17 @@ beforeAll(async () => {
   const ort = await loadOrt(ortWasmDir());
   const { device } = await testGpuContext();
   gpu = await createSdModel(backendHost(ort, device), files, { id: 'tiny' });
-  gpuV3 = await createSdModel(backendHost(ort, device), files, { id: 'tiny-v3', kernels: { attention: { version: 'v3' } } });
 });
 
 afterAll(async () => {
   await gpu?.release();
-  await gpuV3?.release();
 });
+
+/** The same model with attention v3 in every site (made only for the test that uses it). */
+async function modelWithV3(): Promise<LoadedSdModel> {
+  const { device } = await testGpuContext();
+  return createSdModel(backendHost(await loadOrt(ortWasmDir()), device), files, { id: 'tiny-v3', kernels: { attention: { version: 'v3' } } });
+}
 
 describe('fp16 models on an adapter without shader-f16 (SwiftShader)', () => {
   it('are refused up front with a typed error naming the feature and the fp16 files', async () => {
@@ -67,19 +69,23 @@ describe('generateImage on the GPU path (tiny, 128×128, CFG, Euler)', () => {
   // Δσ, so fp32 differences between ORT's WebGPU and CPU kernels (~2.5e-5 per U-Net call) grow with
   // the latents' scale: the tolerance is relative to max |latents|, and the 8-bit images must agree.
   it.each(['v2', 'v3'])('SA off, attention %s: latents equal the CPU pipeline with the unsplit U-Net ≤1e-4·max|x|; images within 1/255', async (version) => {
-    const model = version === 'v3' ? gpuV3 : gpu;
-    // every site's self-check ran (and passed) the kernel asked for: v3 on the subgroup path, SwiftShader offering subgroups
-    const kernels = model.info.kernels.checks.map((c) => (c.ok ? c.attention : `failed ${c.attention}`));
-    expect(new Set(kernels)).toEqual(new Set([version === 'v3' ? 'v3/subgroup' : 'v2']));
-    const cpu = await createCpuSdModel(files, { unsplit: true });
-    const ref = await generateImage(cpu, REQ);
-    await cpu.release();
-    const got = await generateImage(model, REQ);
-    expect(got.timesteps).toEqual(ref.timesteps);
-    const scale = Math.max(...Array.from(ref.latents!, Math.abs));
-    expect(maxAbsDiff(got.latents!, ref.latents!)).toBeLessThanOrEqual(1e-4 * scale);
-    expect(maxAbsDiff(got.image.data, ref.image.data)).toBeLessThanOrEqual(1);
-    expect(model.unetRunner.live).toBe(0);
+    const model = version === 'v3' ? await modelWithV3() : gpu;
+    try {
+      // every site's self-check ran (and passed) the kernel asked for: v3 on the subgroup path, SwiftShader offering subgroups
+      const kernels = model.info.kernels.checks.map((c) => (c.ok ? c.attention : `failed ${c.attention}`));
+      expect(new Set(kernels)).toEqual(new Set([version === 'v3' ? 'v3/subgroup' : 'v2']));
+      const cpu = await createCpuSdModel(files, { unsplit: true });
+      const ref = await generateImage(cpu, REQ);
+      await cpu.release();
+      const got = await generateImage(model, REQ);
+      expect(got.timesteps).toEqual(ref.timesteps);
+      const scale = Math.max(...Array.from(ref.latents!, Math.abs));
+      expect(maxAbsDiff(got.latents!, ref.latents!)).toBeLessThanOrEqual(1e-4 * scale);
+      expect(maxAbsDiff(got.image.data, ref.image.data)).toBeLessThanOrEqual(1);
+      expect(model.unetRunner.live).toBe(0);
+    } finally {
+      if (model !== gpu) await model.release();
+    }
   });
 
   it('SA on: differs from SA off and equals the CPU reference (split + reference sites) ≤1e-3', async () => {

@@ -18,11 +18,12 @@ import type { SaActiveWindow } from '../../sa/index.ts';
 const ATTENTION_TOL = { tol: 1e-5, eps: 1e-3 };
 // native vs packed: the same f32 arithmetic; at most one f16 rounding step (2^-10 relative) apart
 const NATIVE_VS_PACKED = { tol: 1e-6, eps: 2 ** -10 };
-// v2; v3 on its default path here (subgroups, 8 lanes) and on the workgroup reduction
+// v2, and v3 on its default path here (subgroups, 8 lanes); v3's workgroup reduction once below
+// (SwiftShader runs it at every head_dim). llvmpipe compiles each unrolled v3 pipeline in 15-40 s,
+// so this file keeps the number of distinct v3 pipelines small.
 const ATTENTION_KERNELS: [string, AttentionKernelOptions][] = [
   ['v2', { version: 'v2' }],
   ['v3', { version: 'v3' }],
-  ['v3 workgroup reduction', { version: 'v3', reduction: 'workgroup' }],
 ];
 
 /** Runs `run` on both paths; checks native against the reference and against packed. */
@@ -64,22 +65,22 @@ describe('native f16 on a shader-f16 adapter', () => {
     }
   }
 
-  it('FlashAttention v3 f32, ragged and edge shapes (M = 1, 3, 33, 97; head_dim 4, 12), both reductions', async () => {
+  it('FlashAttention v3 workgroup reduction d=64 B=2 N=200 M=50: native = reference = packed', async () => {
+    const dims = { B: 2, N: 200, M: 50, heads: 2, headDim: 64 };
+    await withGpuDevice((device) => bothPaths(async (p) => [await verifyAttention(device, dims, 'f16', p, { version: 'v3', reduction: 'workgroup' })], ATTENTION_TOL));
+  });
+
+  it('FlashAttention v3 f32 on 8-lane subgroups at the edges of its tiles: M = 1, 97 (head_dim 12), 33 (head_dim 160)', async () => {
     const shapes: AttentionDims[] = [
-      { B: 2, N: 273, M: 70, heads: 2, headDim: 40 },
       { B: 1, N: 5, M: 1, heads: 2, headDim: 64 },
-      { B: 2, N: 37, M: 3, heads: 1, headDim: 80 },
-      { B: 1, N: 70, M: 33, heads: 3, headDim: 4 },
       { B: 1, N: 41, M: 97, heads: 2, headDim: 12 },
       { B: 2, N: 65, M: 33, heads: 1, headDim: 160 },
     ];
     await withGpuDevice(async (device) => {
-      for (const reduction of ['subgroup', 'workgroup'] as const) {
-        for (const dims of shapes) {
-          const r = await verifyAttention(device, dims, 'f32', 'packed', { version: 'v3', reduction });
-          expect(r.v3?.reduction).toBe(reduction);
-          expect(assertClose(r.label, r.got, r.ref, TOLERANCES.f32).ok).toBe(true);
-        }
+      for (const dims of shapes) {
+        const r = await verifyAttention(device, dims, 'f32', 'packed', { version: 'v3' });
+        expect(r.v3?.reduction).toBe('subgroup');
+        expect(assertClose(r.label, r.got, r.ref, TOLERANCES.f32).ok).toBe(true);
       }
     });
   });
