@@ -86,7 +86,7 @@ describe('generateImage on the GPU path (tiny, 128×128, CFG, Euler)', () => {
     } finally {
       if (model !== gpu) await model.release();
     }
-  });
+  }, 600_000); // the v3 case also loads its model: 270 s on a loaded 2-core SwiftShader machine
 
   it('SA on: differs from SA off and equals the CPU reference (split + reference sites) ≤1e-3', async () => {
     const cpu = await createCpuSdModel(files);
