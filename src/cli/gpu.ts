@@ -17,7 +17,8 @@ export const GPU_HELP =
 export function describeAdapter(ctx: GpuContext): string {
   const r = ctx.report;
   const name = [r.vendor, r.architecture, r.description || r.device].filter(Boolean).join(' / ');
-  const feats = [r.shaderF16 ? 'shader-f16' : 'no shader-f16', r.timestampQuery ? 'timestamp-query' : 'no timestamp-query'];
+  const sizes = r.subgroupMinSize ? ` ${r.subgroupMinSize}–${r.subgroupMaxSize}` : '';
+  const feats = [r.shaderF16 ? 'shader-f16' : 'no shader-f16', r.timestampQuery ? 'timestamp-query' : 'no timestamp-query', r.subgroups ? `subgroups${sizes}` : 'no subgroups'];
   return `${name || 'unnamed adapter'}${r.isFallbackAdapter ? ' (fallback adapter)' : ''}; ${feats.join(', ')}; maxBuffer ${(r.limits.maxBufferSize / 2 ** 20).toFixed(0)} MiB`;
 }
 

@@ -14,6 +14,13 @@ export interface AdapterReport {
   isFallbackAdapter: boolean;
   shaderF16: boolean;
   timestampQuery: boolean;
+  /** `subgroups` (the attention v3 kernel's shuffle reduction; ORT's kernels use it too) */
+  subgroups: boolean;
+  /** the adapter's subgroup sizes, where it reports them */
+  subgroupMinSize?: number;
+  subgroupMaxSize?: number;
+  /** every feature the adapter offers, sorted */
+  features: string[];
   limits: {
     maxBufferSize: number;
     maxStorageBufferBindingSize: number;
@@ -60,6 +67,10 @@ function reportOf(adapter: GPUAdapter): AdapterReport {
     ),
     shaderF16: adapter.features.has('shader-f16'),
     timestampQuery: adapter.features.has('timestamp-query'),
+    subgroups: adapter.features.has('subgroups'),
+    subgroupMinSize: info?.subgroupMinSize,
+    subgroupMaxSize: info?.subgroupMaxSize,
+    features: [...adapter.features].sort(),
     limits: {
       maxBufferSize: l.maxBufferSize,
       maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
@@ -70,16 +81,18 @@ function reportOf(adapter: GPUAdapter): AdapterReport {
   };
 }
 
+/** Features the shared device asks for where the adapter offers them: for ORT's kernels and ours alike. */
+export const WANTED_FEATURES: readonly GPUFeatureName[] = ['shader-f16', 'timestamp-query', 'subgroups', 'subgroup-size-control' as GPUFeatureName]; // the last is newer than @webgpu/types' list
+
 /**
  * Requests an adapter and a device with the adapter's buffer limits and the features ORT and our
- * kernels can use (shader-f16, timestamp-query). `gpu` defaults to `navigator.gpu`.
+ * kernels can use (WANTED_FEATURES). `gpu` defaults to `navigator.gpu`.
  */
 export async function acquireGpu(gpu: GPU | undefined = globalThis.navigator?.gpu, opts: AcquireOptions = {}): Promise<GpuContext> {
   if (!gpu) throw new WebGPUUnavailableError(NO_WEBGPU_MESSAGE);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new WebGPUUnavailableError(NO_ADAPTER_MESSAGE);
-  const wanted: GPUFeatureName[] = ['shader-f16', 'timestamp-query'];
-  const requiredFeatures = wanted.filter((f) => adapter.features.has(f));
+  const requiredFeatures = WANTED_FEATURES.filter((f) => adapter.features.has(f));
   const l = adapter.limits;
   const device = await adapter.requestDevice({
     label: 'slothful',

@@ -37,7 +37,7 @@ interface GpuTextContext extends TextContext {
  */
 export async function createUnetRunner(ort: Ort, device: GPUDevice, split: SplitUnet, kernels: KernelPlanOptions = {}): Promise<{ runner: UnetRunner; plan: SiteKernelPlan }> {
   const plan = await planSiteKernels(device, split.sites, kernels);
-  return { runner: await UnetRunner.create(ort, device, split, gpuSiteKernels(device, split.loaded, plan.variants)), plan };
+  return { runner: await UnetRunner.create(ort, device, split, gpuSiteKernels(device, split.loaded, plan.variants, plan.attention)), plan };
 }
 
 /** The networks of a pipeline as the GPU backend takes them. */

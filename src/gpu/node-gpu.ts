@@ -7,6 +7,14 @@ import { acquireGpu, type GpuContext } from './device.ts';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
+/**
+ * Dawn options of npm `webgpu`'s create(): NVIDIA's Vulkan driver offers shaderFloat16, but Dawn
+ * only exposes `shader-f16` there with this toggle (onnxruntime and llama.cpp's WebGPU backend
+ * set it too); other adapters ignore it. Whether a given driver then offers shader-f16 is what
+ * the adapter report (CLI `adapter:` line) says.
+ */
+export const DAWN_FLAGS: readonly string[] = ['enable-dawn-features=vulkan_enable_f16_on_nvidia'];
+
 let gpuPromise: Promise<GPU> | undefined;
 
 /** Installs Dawn as `navigator.gpu` (once). Uses SwiftShader when no Vulkan driver is configured. */
@@ -18,7 +26,7 @@ export function nodeGpu(): Promise<GPU> {
     process.env.XDG_RUNTIME_DIR ??= '/tmp';
     const { create, globals } = await import('webgpu');
     Object.assign(globalThis, globals);
-    const gpu = create([]) as GPU;
+    const gpu = create([...DAWN_FLAGS]) as GPU;
     const nav = (globalThis as { navigator?: object }).navigator;
     if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
     else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });

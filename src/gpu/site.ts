@@ -37,8 +37,8 @@ export interface SiteOptions extends DTypeOptions {
   C: number;
   heads: number;
   weights: SiteWeights;
-  /** attention tuning (workgroup size / memory); head_dim = C / heads */
-  attention?: Pick<AttentionOptions, 'workgroupSize' | 'workgroupBytes' | 'tiling'>;
+  /** attention version and tuning (workgroup size / memory, v2's tiling, v3's reduction and rows); head_dim = C / heads */
+  attention?: Pick<AttentionOptions, 'version' | 'workgroupSize' | 'workgroupBytes' | 'tiling' | 'reduction' | 'rows'>;
 }
 
 export interface SiteCall {
@@ -133,6 +133,8 @@ export class SelfAttentionSite {
   readonly C: number;
   readonly heads: number;
   readonly layout: SiteLayout;
+  /** the attention kernel compiled for this site: 'v2', or 'v3/subgroup' / 'v3/workgroup' */
+  readonly attentionKernel: string;
   private readonly wqkv: GPUBuffer;
   private readonly bqkv?: GPUBuffer;
   private readonly pool: PoolKv;
@@ -160,6 +162,7 @@ export class SelfAttentionSite {
     this.matmul = new MatMul(device, { ...opts, bias: Boolean(b) });
     const { dp, d } = this.layout;
     this.attention = new FlashAttention(device, { ...opts, ...opts.attention, headDim: dp, softmaxScale: 1 / Math.sqrt(d) });
+    this.attentionKernel = this.attention.v3 ? `v3/${this.attention.v3.reduction}` : this.attention.version;
     if (this.layout.padInput || this.layout.padHeads) this.repack = new Repack(device, opts.dtype);
   }
 

@@ -11,6 +11,7 @@ import { variantDType, type StorageVariant } from './kernels/dtype.ts';
 import { projectionBias, projectionWeight } from '../onnx/sites.ts';
 import type { LoadedModel } from '../onnx/model-file.ts';
 import { siteTensorDType } from './kernel-check.ts';
+import type { AttentionKernelOptions } from './kernels/attention.ts';
 import { addSitePartTimes, type SitePartTimes, type StepTimings } from './sd-backend.ts';
 
 /** One attn1 site on the GPU: o = attention(n) with the site's own Q/K/V weights. */
@@ -165,9 +166,10 @@ export class UnetRunner {
 /**
  * Our WGSL site kernels (src/gpu/site.ts) for every site, weights read from the model once. Each
  * site stores its tensors in the type that crosses it in the graph (site.dataType), on the path
- * `variants[site.index]` (from planSiteKernels, src/gpu/kernel-check.ts).
+ * `variants[site.index]` (from planSiteKernels, src/gpu/kernel-check.ts), with the attention
+ * kernel `attention` selects (default v2; the plan checked the same one).
  */
-export function gpuSiteKernels(device: GPUDevice, loaded: LoadedModel, variants: readonly StorageVariant[]): SiteKernelFactory {
+export function gpuSiteKernels(device: GPUDevice, loaded: LoadedModel, variants: readonly StorageVariant[], attention?: AttentionKernelOptions): SiteKernelFactory {
   const canTime = device.features.has('timestamp-query');
   return (site) => {
     const variant = variants[site.index];
@@ -179,6 +181,7 @@ export function gpuSiteKernels(device: GPUDevice, loaded: LoadedModel, variants:
       heads: site.heads,
       dtype,
       f16Path: variant === 'f16-native' ? 'native' : 'packed',
+      attention,
       weights: {
         wq: projectionWeight(loaded, site, site.q),
         wk: projectionWeight(loaded, site, site.k),

@@ -9,7 +9,7 @@ import type { SelfCheckResult } from '../gpu/selfcheck.ts';
 import type { GpuMemoryTracker } from '../gpu/memory.ts';
 
 const REPORT = {
-  vendor: 'fake', architecture: '', device: '', description: 'fake adapter', isFallbackAdapter: true, shaderF16: false, timestampQuery: false,
+  vendor: 'fake', architecture: '', device: '', description: 'fake adapter', isFallbackAdapter: true, shaderF16: false, timestampQuery: false, subgroups: false, features: [],
   limits: { maxBufferSize: 1, maxStorageBufferBindingSize: 1, maxComputeWorkgroupStorageSize: 1, maxComputeInvocationsPerWorkgroup: 1, maxStorageBuffersPerShaderStage: 1 },
 };
 const CHECK: SelfCheckResult = { maxAbsError: 0, kernelToOrtError: 0, ortToKernelError: 0, sample: [1], ok: true };

@@ -12,7 +12,7 @@ import { backendHost } from '../gpu/runtime.ts';
 import { generateImage } from './sd-pipeline.ts';
 import { createCpuSdModel } from './testing/cpu-backend.ts';
 import { memoryFetch } from './testing/memory-fetch.ts';
-import { GenerationInterrupted, type Progress } from './engine.ts';
+import { GenerationInterrupted, type GenerateResult, type Progress } from './engine.ts';
 import type { GenerateRequest } from '../params/request.ts';
 import { ModelLoadError } from './model-source.ts';
 
@@ -42,6 +42,12 @@ afterAll(async () => {
   await gpu?.release();
 });
 
+/** The same model with attention v3 in every site (made only for the test that uses it). */
+async function modelWithV3(): Promise<LoadedSdModel> {
+  const { device } = await testGpuContext();
+  return createSdModel(backendHost(await loadOrt(ortWasmDir()), device), files, { id: 'tiny-v3', kernels: { attention: { version: 'v3' } } });
+}
+
 describe('fp16 models on an adapter without shader-f16 (SwiftShader)', () => {
   it('are refused up front with a typed error naming the feature and the fp16 files', async () => {
     const { device } = await testGpuContext();
@@ -62,21 +68,35 @@ describe('generateImage on the GPU path (tiny, 128×128, CFG, Euler)', () => {
   // Latents start at σ_max ≈ 14.6 times unit noise and every step multiplies the U-Net's output by
   // Δσ, so fp32 differences between ORT's WebGPU and CPU kernels (~2.5e-5 per U-Net call) grow with
   // the latents' scale: the tolerance is relative to max |latents|, and the 8-bit images must agree.
-  it('SA off: latents equal the CPU pipeline with the unsplit U-Net ≤1e-4·max|x|; images and step previews within 1/255', async () => {
-    const previews = { cpu: [] as Progress[], gpu: [] as Progress[] };
-    const req = { ...REQ, previews: true };
+  // the CPU reference of the SA-off cases, made once: the unsplit U-Net with step previews
+  let cpuRef: Promise<{ ref: GenerateResult; previews: Progress[] }> | undefined;
+  const sharedCpuRef = () => (cpuRef ??= (async () => {
+    const previews: Progress[] = [];
     const cpu = await createCpuSdModel(files, { unsplit: true });
-    const ref = await generateImage(cpu, req, { onProgress: (p) => p.preview && previews.cpu.push(p) });
+    const ref = await generateImage(cpu, { ...REQ, previews: true }, { onProgress: (p) => p.preview && previews.push(p) });
     await cpu.release();
-    const got = await generateImage(gpu, req, { onProgress: (p) => p.preview && previews.gpu.push(p) });
-    expect(got.timesteps).toEqual(ref.timesteps);
-    const scale = Math.max(...Array.from(ref.latents!, Math.abs));
-    expect(maxAbsDiff(got.latents!, ref.latents!)).toBeLessThanOrEqual(1e-4 * scale);
-    expect(maxAbsDiff(got.image.data, ref.image.data)).toBeLessThanOrEqual(1);
-    expect(previews.gpu.map((p) => [p.step, p.preview!.width, p.preview!.height])).toEqual([[1, 16, 16], [2, 16, 16]]);
-    previews.gpu.forEach((p, k) => expect(maxAbsDiff(p.preview!.data, previews.cpu[k].preview!.data)).toBeLessThanOrEqual(1));
-    expect(gpu.unetRunner.live).toBe(0);
-  });
+    return { ref, previews };
+  })());
+  it.each(['v2', 'v3'])('SA off, attention %s: latents equal the CPU pipeline with the unsplit U-Net ≤1e-4·max|x|; images and step previews within 1/255', async (version) => {
+    const model = version === 'v3' ? await modelWithV3() : gpu;
+    try {
+      // every site's self-check ran (and passed) the kernel asked for: v3 on the subgroup path, SwiftShader offering subgroups
+      const kernels = model.info.kernels.checks.map((c) => (c.ok ? c.attention : `failed ${c.attention}`));
+      expect(new Set(kernels)).toEqual(new Set([version === 'v3' ? 'v3/subgroup' : 'v2']));
+      const { ref, previews: refPreviews } = await sharedCpuRef();
+      const previews: Progress[] = [];
+      const got = await generateImage(model, { ...REQ, previews: true }, { onProgress: (p) => p.preview && previews.push(p) });
+      expect(got.timesteps).toEqual(ref.timesteps);
+      const scale = Math.max(...Array.from(ref.latents!, Math.abs));
+      expect(maxAbsDiff(got.latents!, ref.latents!)).toBeLessThanOrEqual(1e-4 * scale);
+      expect(maxAbsDiff(got.image.data, ref.image.data)).toBeLessThanOrEqual(1);
+      expect(previews.map((p) => [p.step, p.preview!.width, p.preview!.height])).toEqual([[1, 16, 16], [2, 16, 16]]);
+      previews.forEach((p, k) => expect(maxAbsDiff(p.preview!.data, refPreviews[k].preview!.data)).toBeLessThanOrEqual(1));
+      expect(model.unetRunner.live).toBe(0);
+    } finally {
+      if (model !== gpu) await model.release();
+    }
+  }, 600_000); // the v3 case also loads its model: 270 s on a loaded 2-core SwiftShader machine
 
   it('SA on: differs from SA off and equals the CPU reference (split + reference sites) ≤1e-3', async () => {
     const cpu = await createCpuSdModel(files);

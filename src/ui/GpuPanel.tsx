@@ -18,6 +18,7 @@ function AdapterTable({ a }: { a: AdapterReport }) {
     ['Fallback (software) adapter', a.isFallbackAdapter ? 'yes' : 'no'],
     ['shader-f16', a.shaderF16 ? 'yes' : 'no'],
     ['timestamp-query', a.timestampQuery ? 'yes' : 'no'],
+    ['subgroups', a.subgroups ? (a.subgroupMinSize ? `yes (${a.subgroupMinSize}–${a.subgroupMaxSize} lanes)` : 'yes') : 'no'],
     ['Max buffer size', mib(a.limits.maxBufferSize)],
     ['Max storage binding', mib(a.limits.maxStorageBufferBindingSize)],
     ['Workgroup storage', `${a.limits.maxComputeWorkgroupStorageSize / 1024} KiB`],

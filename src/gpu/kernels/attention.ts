@@ -1,10 +1,18 @@
-// Flash attention kernel (shaders/attention.wgsl): o = softmax(q kᵀ/√d) v per head, never
-// materialising the N×M scores. Reads q/k/v through row strides and column offsets so a fused
-// QKV (or KV) projection output is consumed in place.
+// Flash attention kernel: o = softmax(q kᵀ/√d) v per head, never materialising the N×M scores.
+// Reads q/k/v through row strides and column offsets so a fused QKV (or KV) projection output is
+// consumed in place. Two numbered versions with one contract (bindings, uniforms): v2
+// (shaders/attention.wgsl, the default) and v3 (shaders/attention_v3.wgsl, register-blocked;
+// tile choice in attention-v3.ts).
 import source from '../../../shaders/attention.wgsl?raw';
 import { KernelConfigError, kernelSource, requireMultiple, storageVariant, type DTypeOptions, type StorageVariant } from './dtype.ts';
 import { UniformCache, uniformLayout } from './uniforms.ts';
 import { computePipeline } from './pipelines.ts';
+import { attentionV3Source, attentionV3Tiling, v3Queries, V3_DEFAULT_WORKGROUP_BYTES, type AttentionReduction, type AttentionV3Tiling } from './attention-v3.ts';
+
+/** Which numbered attention shader runs (see the shader headers). */
+export type AttentionVersion = 'v2' | 'v3';
+export const ATTENTION_VERSIONS: readonly AttentionVersion[] = ['v2', 'v3'];
+export const DEFAULT_ATTENTION_VERSION: AttentionVersion = 'v2';
 
 export interface AttentionTiling {
   /** threads per query; each owns headDim/split dims */
@@ -17,17 +25,27 @@ export interface AttentionTiling {
 
 export interface AttentionOptions extends DTypeOptions {
   headDim: number;
+  /** default 'v2' (v3 is unmeasured on a GPU so far) */
+  version?: AttentionVersion;
   /** threads per workgroup (default 128) */
   workgroupSize?: number;
-  /** workgroup memory to aim for (default min(device limit, 16 KiB)) */
+  /** workgroup memory to aim for (default min(device limit, 16 KiB); v3: 32 KiB) */
   workgroupBytes?: number;
+  /** v2 only */
   tiling?: AttentionTiling;
+  /** v3 only: how partial scores are summed (default 'subgroup' where the device has `subgroups`) */
+  reduction?: AttentionReduction;
+  /** v3 only: queries per thread (default 2, or 1 at > 20 dims per thread) */
+  rows?: number;
   /**
    * The softmax scale (default 1/√headDim). A site whose head_dim is padded to a multiple of 4
    * (src/gpu/site.ts) keeps 1/√(its real head_dim): the zero columns add nothing to q·k.
    */
   softmaxScale?: number;
 }
+
+/** Which attention kernel a site runs and its tuning (what the site, the plan and the checks pass on). */
+export type AttentionKernelOptions = Pick<AttentionOptions, 'version' | 'reduction' | 'rows' | 'workgroupSize' | 'workgroupBytes'>;
 
 /** A tensor view: row stride and first column, in values. */
 export interface RowView {
@@ -114,10 +132,29 @@ export function kernelHeadDim(d: number, workgroupSize = DEFAULT_WORKGROUP_SIZE)
   }
 }
 
+/** v3's tile on `device` for `opts` (the subgroup path where the device has `subgroups`). */
+function v3TilingOn(device: GPUDevice, opts: AttentionOptions): AttentionV3Tiling {
+  const limit = device.limits.maxComputeWorkgroupStorageSize;
+  return attentionV3Tiling({
+    headDim: opts.headDim,
+    workgroupSize: opts.workgroupSize,
+    workgroupBytes: Math.min(limit, opts.workgroupBytes ?? V3_DEFAULT_WORKGROUP_BYTES),
+    reduction: opts.reduction,
+    rows: opts.rows,
+    subgroups: device.features.has('subgroups'),
+    // WebGPU guarantees subgroups of at least 4; a device that reports its adapter's size may allow 8
+    subgroupMinSize: Math.max(4, device.adapterInfo?.subgroupMinSize ?? 4),
+  });
+}
+
 export class FlashAttention {
   readonly variant: StorageVariant;
+  readonly version: AttentionVersion;
   readonly headDim: number;
+  /** threads per query, queries per workgroup, keys per tile (both versions) */
   readonly tiling: AttentionTiling;
+  /** v3's tile, with its register blocking and reduction path */
+  readonly v3?: AttentionV3Tiling;
   private readonly scaleLog2: number;
   private readonly pipeline: GPUComputePipeline;
   private readonly uniforms: UniformCache<typeof ATTENTION_PARAMS.fields>;
@@ -128,6 +165,16 @@ export class FlashAttention {
   ) {
     this.variant = storageVariant(device, opts);
     this.headDim = opts.headDim;
+    this.version = opts.version ?? DEFAULT_ATTENTION_VERSION;
+    this.scaleLog2 = Math.LOG2E * (opts.softmaxScale ?? 1 / Math.sqrt(opts.headDim));
+    if (this.version === 'v3') {
+      const t = (this.v3 = v3TilingOn(device, opts));
+      const label = `Attention.v3.d${opts.headDim}.${this.variant}.${t.reduction}`;
+      this.tiling = { split: t.split, queries: v3Queries(t), keys: t.keys };
+      this.pipeline = computePipeline(device, { label, code: attentionV3Source(this.variant, opts.headDim, t), entryPoint: 'main' });
+      this.uniforms = new UniformCache(device, label, ATTENTION_PARAMS);
+      return;
+    }
     const limit = device.limits.maxComputeWorkgroupStorageSize;
     this.tiling = opts.tiling ?? attentionTiling(opts.headDim, opts.workgroupSize ?? DEFAULT_WORKGROUP_SIZE, Math.min(limit, opts.workgroupBytes ?? DEFAULT_WORKGROUP_BYTES));
     const { split, queries, keys } = this.tiling;
@@ -145,7 +192,6 @@ export class FlashAttention {
       constants: { HEAD_DIM: opts.headDim, SPLIT: split, QUERIES: queries, KEYS: keys },
     });
     this.uniforms = new UniformCache(device, label, ATTENTION_PARAMS);
-    this.scaleLog2 = Math.LOG2E * (opts.softmaxScale ?? 1 / Math.sqrt(opts.headDim));
   }
 
   /** Encodes one dispatch into `pass`. All buffers borrowed, owned by the caller. */

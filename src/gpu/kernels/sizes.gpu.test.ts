@@ -1,7 +1,7 @@
 // The GPU kernels at every size the schedule produces for each width 64…512 (height 64), each
 // height (width 64) and the diagonal, with SA off / default / strong 3×3 / stronger 4×4 / 1D:
-// PoolKv against poolTokens, and the whole self-attention site (C = 8, 1 head, f32) against
-// siteReference, within the tolerances the kernel tests state. One device session for all.
+// PoolKv against poolTokens, and the whole self-attention site (C = 8, 1 head, f32; attention v2
+// and v3) against siteReference, within the tolerances the kernel tests state. One device session per test.
 import { describe, expect, it } from 'vitest';
 import { withGpuDevice } from '../testing/with-gpu-device.ts';
 import { readF32, storageBuffer, uploadBuffer } from '../buffers.ts';
@@ -9,6 +9,7 @@ import { SelfAttentionSite } from '../site.ts';
 import { planGeneration, poolTokens, sdUnetSites, type SaWindow } from '../../sa/index.ts';
 import { AXIS_SIZES, SA_STRENGTHS, SWEEP_TIMESTEPS } from '../../sa/sizes.test-util.ts';
 import { PoolKv, sharesKv } from './pool-kv.ts';
+import { ATTENTION_VERSIONS } from './attention.ts';
 import { assertClose, seededValues } from './check.ts';
 import { siteReference } from './reference.ts';
 import { PLAIN_WINDOW, TOLERANCES } from './verify.ts';
@@ -91,12 +92,13 @@ describe('kernels at every swept size (C = 8, 1 head, f32)', () => {
     expect(checked).toBeGreaterThan(300);
   });
 
-  it('the whole site (projections, pooling, attention) equals siteReference on every grid up to 512 tokens (plain + up to three window shapes) and on the 32², 48², 64² grids', async () => {
+  it.each(ATTENTION_VERSIONS)('attention %s: the whole site (projections, pooling, attention) equals siteReference on every grid up to 512 tokens (plain + up to three window shapes) and on the 32², 48², 64² grids', async (version) => {
     const [wq, wk, wv] = [31, 32, 33].map((s) => seededValues(C * C, s, 1 / Math.sqrt(C)));
     const [bq, bk, bv] = [41, 42, 43].map((s) => seededValues(C, s, 0.5));
     let checked = 0;
     await withGpuDevice(async (device) => {
-      const site = new SelfAttentionSite(device, { dtype: 'f32', C, heads: 1, weights: { wq, wk, wv, bq, bk, bv }, label: 'sizes.attn1' });
+      const site = new SelfAttentionSite(device, { dtype: 'f32', C, heads: 1, weights: { wq, wk, wv, bq, bk, bv }, label: 'sizes.attn1', attention: { version } });
+      expect(site.attentionKernel).toBe(version === 'v3' ? 'v3/subgroup' : 'v2'); // SwiftShader offers subgroups
       for (const { h, w, windows } of GRIDS) {
         const N = h * w;
         const n = seededValues(N * C, 7 * N + w, 2);

@@ -35,6 +35,7 @@ const SHADERS: Record<string, string> = Object.fromEntries(
 const LAYOUTS: Record<string, UniformLayout<UniformFields>> = {
   'affine.wgsl': AFFINE_PARAMS,
   'attention.wgsl': ATTENTION_PARAMS,
+  'attention_v3.wgsl': ATTENTION_PARAMS, // v3 shares v2's bindings and uniforms
   'matmul.wgsl': MATMUL_PARAMS,
   'pool_kv.wgsl': POOL_KV_PARAMS,
   'repack.wgsl': REPACK_PARAMS,

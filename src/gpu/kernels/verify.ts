@@ -4,7 +4,10 @@
 import { readBuffer, storageBuffer, uploadBuffer } from '../buffers.ts';
 import type { SaWindow } from '../../sa/index.ts';
 import { SelfAttentionSite, type SiteWeights } from '../site.ts';
-import { FlashAttention, type AttentionTiling } from './attention.ts';
+import { FlashAttention, type AttentionKernelOptions, type AttentionTiling } from './attention.ts';
+import type { AttentionV3Tiling } from './attention-v3.ts';
+
+export type { AttentionKernelOptions } from './attention.ts';
 import { MatMul } from './matmul.ts';
 import { PoolKv, sharesKv } from './pool-kv.ts';
 import { poolTokens, windowLabel, type SaActiveWindow } from '../../sa/index.ts';
@@ -26,6 +29,8 @@ export interface Verified {
   label: string;
   got: Float32Array;
   ref: Float32Array;
+  /** the attention kernel that ran, where one did ('v2', 'v3/subgroup', 'v3/workgroup') */
+  attention?: string;
 }
 
 const identity = (t: Float32Array) => t;
@@ -40,15 +45,21 @@ async function download(device: GPUDevice, buf: GPUBuffer, count: number, dtype:
   return dtype === 'f16' ? fromHalf(new Uint16Array(bytes)) : new Float32Array(bytes);
 }
 
-/** FlashAttention on seeded q, k, v: [B, N|M, heads·d] (f16: f16-valued inputs). */
-export async function verifyAttention(device: GPUDevice, dims: AttentionDims, dtype: TensorDType, f16Path: F16Path = 'packed'): Promise<Verified & { tiling: AttentionTiling }> {
+/** FlashAttention on seeded q, k, v: [B, N|M, heads·d] (f16: f16-valued inputs); `kernel` picks the version. */
+export async function verifyAttention(
+  device: GPUDevice,
+  dims: AttentionDims,
+  dtype: TensorDType,
+  f16Path: F16Path = 'packed',
+  kernel: AttentionKernelOptions = {},
+): Promise<Verified & { tiling: AttentionTiling; v3?: AttentionV3Tiling }> {
   const { B, N, M, heads, headDim } = dims;
   const C = heads * headDim;
   const round = rounding(dtype);
   const q = round(seededValues(B * N * C, 11 + N, 1.5));
   const k = round(seededValues(B * M * C, 12 + M, 1.5));
   const v = round(seededValues(B * M * C, 13 + M, 1));
-  const attn = new FlashAttention(device, { dtype, f16Path, headDim });
+  const attn = new FlashAttention(device, { ...kernel, dtype, f16Path, headDim });
   const bufs = [upload(device, 'q', q, dtype), upload(device, 'k', k, dtype), upload(device, 'v', v, dtype)];
   const o = storageBuffer(device, 'o', B * N * C * (dtype === 'f16' ? 2 : 4));
   const enc = device.createCommandEncoder();
@@ -60,8 +71,9 @@ export async function verifyAttention(device: GPUDevice, dims: AttentionDims, dt
   const got = await download(device, o, B * N * C, dtype);
   attn.destroy();
   for (const b of [...bufs, o]) b.destroy();
-  const label = `attention ${attn.variant} d=${headDim} B=${B} N=${N} M=${M} heads=${heads}`;
-  return { label, got, ref: attentionReference(q, k, v, dims), tiling: attn.tiling };
+  const t = attn.v3 ? ` (${attn.v3.reduction}, ${attn.v3.rows} rows × 1/${attn.v3.split} of d, ${attn.v3.keys}-key tiles)` : '';
+  const label = `attention ${attn.version} ${attn.variant} d=${headDim} B=${B} N=${N} M=${M} heads=${heads}${t}`;
+  return { label, got, ref: attentionReference(q, k, v, dims), tiling: attn.tiling, v3: attn.v3 };
 }
 
 /** MatMul (tiled) on seeded x [rows, k], w [k, ncols] and bias (f16: f16-valued inputs); the reference rounds y like the kernel. */
@@ -116,6 +128,8 @@ export interface SiteCase {
   heads: number;
   bias: boolean;
   windows: SaWindow[];
+  /** the attention kernel's version and tuning (default v2) */
+  attention?: AttentionKernelOptions;
 }
 
 /** A SelfAttentionSite on seeded n and weights (f16 sites get raw half bits), one result per window. */
@@ -128,7 +142,7 @@ export async function verifySite(device: GPUDevice, c: SiteCase): Promise<Verifi
   const [bq, bk, bv] = c.bias ? [41, 42, 43].map((s) => round(seededValues(C, s, 0.5))) : [];
   const half = (x?: Float32Array) => x && toHalf(x);
   const weights: SiteWeights = dtype === 'f16' ? { wq: toHalf(wq), wk: toHalf(wk), wv: toHalf(wv), bq: half(bq), bk: half(bk), bv: half(bv) } : { wq, wk, wv, bq, bk, bv };
-  const site = new SelfAttentionSite(device, { dtype, f16Path: c.f16Path ?? 'packed', C, heads, weights, label: 'verify.attn1' });
+  const site = new SelfAttentionSite(device, { dtype, f16Path: c.f16Path ?? 'packed', C, heads, weights, label: 'verify.attn1', attention: c.attention });
   const variant = site.variant;
   const nBuf = upload(device, 'n', n, dtype);
   const out: Verified[] = [];
@@ -138,7 +152,7 @@ export async function verifySite(device: GPUDevice, c: SiteCase): Promise<Verifi
     device.queue.submit([enc.finish()]);
     const got = await download(device, o, B * N * C, dtype);
     const ref = siteReference(n, B, h, w, C, heads, wq, wk, wv, window, { bq, bk, bv, round });
-    out.push({ label: `site ${variant} ${h}×${w} C=${C}/${heads} ${windowLabel(window)}`, got, ref });
+    out.push({ label: `site ${site.attentionKernel} ${variant} ${h}×${w} C=${C}/${heads} ${windowLabel(window)}`, got, ref, attention: site.attentionKernel });
   }
   site.destroy();
   nBuf.destroy();

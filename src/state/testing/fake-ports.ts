@@ -29,7 +29,7 @@ export const TEST_CATALOG: ModelCatalog = {
 
 export const TEST_ADAPTER: AdapterReport = {
   vendor: 'test', architecture: 'test', device: '', description: 'test adapter', isFallbackAdapter: true,
-  shaderF16: false, timestampQuery: false,
+  shaderF16: false, timestampQuery: false, subgroups: false, features: [],
   limits: { maxBufferSize: 2 ** 30, maxStorageBufferBindingSize: 2 ** 30, maxComputeWorkgroupStorageSize: 32768, maxComputeInvocationsPerWorkgroup: 256, maxStorageBuffersPerShaderStage: 10 },
 };
 
