@@ -29,7 +29,7 @@ cp node_modules/onnxruntime-web/package.json "$kit/node_modules/onnxruntime-web/
 cp node_modules/onnxruntime-web/dist/ort.webgpu.bundle.min.mjs node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.mjs "$kit/node_modules/onnxruntime-web/dist/"
 xz -T0 -6 -c node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.wasm > "$kit/ort.wasm.xz"
 cp bench/gpu/run.sh "$kit/run.sh"
-git log -1 --format='%h %cs %s' > "$kit/COMMIT"
+git log -1 --format='%h (%cs)' > "$kit/COMMIT"
 
 # The GPU machine may lack the Vulkan loader and GLVND: carry Debian's amd64 packages.
 lists=$(mktemp -d)
