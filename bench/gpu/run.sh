@@ -8,7 +8,7 @@
 # the system has no Vulkan loader, and the xz-compressed Node, dawn.node and ORT wasm; points the
 # Vulkan loader at the NVIDIA driver when present and no driver was named; sets SLOTHFUL_GPU=system.
 # Each part has a deadline (it stops starting sizes) and a hard timeout, so tables always print.
-set -u
+set -u -o pipefail
 cd "$(dirname "$0")"
 start=$(date +%s)
 smoke=${SLOTHFUL_SMOKE:-0}
@@ -56,11 +56,14 @@ fi
 echo "## Slothful GPU kit — $(date -u '+%Y-%m-%d %H:%M') UTC, $(cat COMMIT 2>/dev/null)"
 echo "${SLOTHFUL_DRIVER:-no nvidia-smi}; VK_DRIVER_FILES=${VK_DRIVER_FILES:-} VK_ICD_FILENAMES=${VK_ICD_FILENAMES:-}; budget ${budget} s$([ "$smoke" = 1 ] && echo ', SMOKE (tiny sizes: checks the kit, not speed)')"
 echo
-timeout "$t_kernels" ./node --liftoff-only app/kernels.mjs "${kernels_args[@]}" || echo "kernels: exit $? (124 = hit its ${t_kernels} s timeout)"
+timeout "$t_kernels" ./node --liftoff-only app/kernels.mjs "${kernels_args[@]}" | tee /tmp/slothful-kernels.out || echo "kernels: exit $? (124 = hit its ${t_kernels} s timeout)"
 echo
-# fp32 gets what is left but the fp16 share (~45%); each suite stops starting sizes at its deadline
-# and is killed 60 s (smoke: its share) after it.
-share=$(( $(left) * 55 / 100 ))
+# The kernel bench's header says whether the device has shader-f16. With it, fp32 gets half of
+# what is left and fp16 the rest; without it fp32 gets it all (the fp16 suite then only prints
+# why it skips). Each suite stops starting sizes and rounds at its deadline and is killed 60 s after.
+f16=1
+grep -q '^- device features.*shader-f16' /tmp/slothful-kernels.out || f16=0
+share=$(( $(left) * (f16 ? 50 : 100) / 100 - 70 ))
 timeout $(( share + 60 )) ./node --liftoff-only app/suite.mjs --model "$m32" "${suite_args[@]}" --deadline-s "$share" || echo "suite fp32: exit $?"
 echo
 rest=$(( $(left) - 10 ))
