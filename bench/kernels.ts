@@ -2,7 +2,7 @@
 // and whole SA site (pool → Q/K/V → attention) at stride 1, 2×2 and 3×3, next to
 // onnxruntime-web's WebGPU EP running the same attention (MatMul–Softmax–MatMul and
 // com.microsoft MultiHeadAttention) on the same device; plus the MatMul versions. Prints a
-// Markdown table headed by the adapter. Medians of repeated runs after a warm-up, ours and ORT
+// Markdown table headed by the date, the adapter and its features. Medians of repeated runs after a warm-up, ours and ORT
 // interleaved, wall clock to queue completion (GPU timestamps for our passes where available).
 //   node --liftoff-only node_modules/.bin/vite-node bench/kernels.ts -- [--small] [--sizes 512,1024]
 //        [--reps 5] [--dtype f32|f16] [--no-ort] [--check] [--tune] [--head-dim 40|64]
@@ -30,6 +30,8 @@ const { values } = parseArgs({
 await nodeGpu(); // Dawn must be navigator.gpu before the kernels (GPUBufferUsage) and ORT load
 const ctx = await nodeGpuContext();
 const { runKernelBench } = await import('./kernels-run.ts');
+const { adapterHeader } = await import('./adapter-header.ts');
+console.log(adapterHeader(ctx, 'Kernel benchmark') + '\n');
 if (values.check) {
   const { runKernelChecks } = await import('./kernels-check.ts');
   console.log(`kernel checks on ${ctx.report.description || ctx.report.device}:`);

@@ -1,14 +1,18 @@
-// The body of bench/suite.ts (imported after Dawn is navigator.gpu): one U-Net, three candidates
-// per call — the unsplit model on onnxruntime-web (ORT's own attention), our split model with SA
-// off, and with the default SA — timed interleaved on one device, with GPU memory and the largest
-// size that still runs.
+// The body of bench/suite.ts (imported after Dawn is navigator.gpu): one U-Net on one device, five
+// candidates per call — the unsplit model on onnxruntime-web in the torch-export form (ORT runs
+// MatMul–Softmax–MatMul with N×N scores) and in the ORT-fused form (every attention rewritten to
+// com.microsoft MultiHeadAttention, src/onnx/fuse-mha.ts: ORT's flash attention), and our split
+// model with SA off, the default SA and a strong preset — timed interleaved, with GPU memory and
+// the largest size that still runs (bench/suite-p5.ts).
 import type { GpuContext } from '../src/gpu/device.ts';
 import { createSession, loadOrt, runSession, type Ort, type OrtSession } from '../src/gpu/ort.ts';
 import { ortWasmDir } from '../src/gpu/node-gpu.ts';
 import type { UnetRunner } from '../src/gpu/unet-runner.ts';
 import type { ExternalBlob } from '../src/onnx/model-file.ts';
+import { decodeModel, encodeModel } from '../src/onnx/proto.ts';
+import { fuseAttentionToMha, type FusedAttention } from '../src/onnx/fuse-mha.ts';
 import { splitUnet, type SplitUnet } from '../src/onnx/surgery.ts';
-import { DEFAULT_SA_PARAMS, type SaWindow } from '../src/sa/index.ts';
+import { DEFAULT_SA_PARAMS, type SaParams, type SaWindow } from '../src/sa/index.ts';
 import { ortTensors, tensorToF32 } from '../src/gpu/ort-tensors.ts';
 import { runUnetOnGpu } from '../src/cli/unet-step-gpu.ts';
 import { createUnetRunner } from '../src/gpu/gpu-backend.ts';
@@ -17,11 +21,14 @@ import { GpuMemoryTracker, type MemorySnapshot } from './suite-memory.ts';
 import { median } from './kernels-timing.ts';
 import { seededValues } from '../src/gpu/kernels/check.ts';
 
-export type Candidate = 'unsplit' | 'off' | 'sa';
-export const CANDIDATES: Candidate[] = ['unsplit', 'off', 'sa'];
+/** torch / fused: unsplit ORT in the two forms; off / sa / strong: the split model. */
+export type Candidate = 'torch' | 'fused' | 'off' | 'sa' | 'strong';
+export const CANDIDATES: Candidate[] = ['torch', 'fused', 'off', 'sa', 'strong'];
+export const isUnsplit = (c: Candidate) => c === 'torch' || c === 'fused';
 
 export interface UnetUnderTest {
   name: string;
+  /** the torch-export form */
   bytes: Uint8Array;
   externalData: ExternalBlob[];
   crossDim: number;
@@ -34,15 +41,23 @@ export interface SuiteOptions {
   batch: number;
   /** the model timestep SA's schedule is evaluated at */
   timestep: number;
+  /** the strong SA candidate: a preset's id and params */
+  strong: { id: string; params: SaParams };
+  /** the torch form only up to this size (its N×N scores grow with N²) */
+  torchMax: number;
+  /** performance.now() after which no new size or round starts (what ran is still printed) */
+  deadlineAt?: number;
   p5?: { limitMs: number; max: number };
 }
 
 export interface SizeResult {
   size: number;
-  activeSites: number;
+  activeSites: { sa: number; strong: number };
   ms: Record<Candidate, number[]>;
+  /** why a candidate did not run at this size */
+  skipped: Partial<Record<Candidate, string>>;
   /** peak bytes during a call above what was live before it */
-  peak: Record<Candidate, MemorySnapshot>;
+  peak: Partial<Record<Candidate, MemorySnapshot>>;
   error?: string;
 }
 
@@ -54,124 +69,153 @@ export interface P5Result {
 }
 
 export interface SuiteResult {
-  /** bytes held after creating each model's sessions, and by both after all runs (weights + ORT's caches) */
-  resident: { unsplit: MemorySnapshot; split: MemorySnapshot; afterRuns: MemorySnapshot; peakEver: MemorySnapshot };
+  /** bytes held after creating each model's sessions, and by all after the runs (weights + ORT's caches) */
+  resident: { torch: MemorySnapshot; fused: MemorySnapshot; split: MemorySnapshot; afterRuns: MemorySnapshot; peakEver: MemorySnapshot };
   sites: number;
   style: string;
+  fused: FusedAttention;
   sizes: SizeResult[];
   p5: P5Result[];
+  /** sizes left out because the deadline passed */
+  notRun: number[];
 }
 
-function inputsFor(split: SplitUnet, u: UnetUnderTest, B: number, size: number, t: number): UnetStepInputs {
+export interface Bench {
+  ort: Ort;
+  device: GPUDevice;
+  sessions: { torch: OrtSession; fused: OrtSession };
+  runner: UnetRunner;
+  split: SplitUnet;
+  mem: GpuMemoryTracker;
+  u: UnetUnderTest;
+  o: SuiteOptions;
+}
+
+export function inputsFor(b: Bench, size: number): UnetStepInputs {
+  const { split, u, o } = b;
+  const B = o.batch;
   const h = size / 8;
   const typeOf = (n: string) => split.graphInputs.find((g) => g.name === n)!.dataType;
   const feeds = {
     sample: hostTensor(typeOf('sample'), seededValues(B * 4 * h * h, 1), [B, 4, h, h]),
-    timestep: hostTensor(typeOf('timestep'), new Float32Array(B).fill(t), [B]),
+    timestep: hostTensor(typeOf('timestep'), new Float32Array(B).fill(o.timestep), [B]),
     encoder_hidden_states: hostTensor(typeOf('encoder_hidden_states'), seededValues(B * 77 * u.crossDim, 2), [B, 77, u.crossDim]),
   };
-  return { feeds, B, h, w: h, t };
-}
-
-interface Bench {
-  ort: Ort;
-  device: GPUDevice;
-  session: OrtSession;
-  runner: UnetRunner;
-  split: SplitUnet;
-  mem: GpuMemoryTracker;
+  return { feeds, B, h, w: h, t: o.timestep };
 }
 
 const OFF: SaWindow = { active: false, reason: 'disabled', s: 0 };
 
+export interface CallWindows {
+  sa: SaWindow[];
+  strong: SaWindow[];
+}
+
+export function windowsAt(b: Bench, inputs: UnetStepInputs): CallWindows {
+  const at = (p: SaParams) => siteWindows(b.split, p, b.o.timestep, inputs.h, inputs.w).map((s) => s.window);
+  return { sa: at(DEFAULT_SA_PARAMS), strong: at(b.o.strong.params) };
+}
+
 /** One call of `c`; wall ms from an idle queue to out_sample on the CPU, and its memory peak. */
-async function call(b: Bench, c: Candidate, inputs: UnetStepInputs, windows: SaWindow[]): Promise<{ ms: number; peak: MemorySnapshot }> {
+export async function call(b: Bench, c: Candidate, inputs: UnetStepInputs, w: CallWindows): Promise<{ ms: number; peak: MemorySnapshot }> {
   await b.device.queue.onSubmittedWorkDone();
   const before = b.mem.now();
   b.mem.resetPeak();
   const t0 = performance.now();
-  if (c === 'unsplit') {
-    const out = await runSession(b.session, ortTensors(b.ort, inputs.feeds));
-    await tensorToF32(out[b.session.outputNames[0]]);
+  if (isUnsplit(c)) {
+    const session = b.sessions[c as 'torch' | 'fused'];
+    const out = await runSession(session, ortTensors(b.ort, inputs.feeds));
+    await tensorToF32(out[session.outputNames[0]]);
     for (const v of Object.values(out)) v.dispose();
   } else {
-    await runUnetOnGpu(b.ort, b.runner, inputs, (s) => (c === 'off' ? OFF : windows[s.index]), false);
+    await runUnetOnGpu(b.ort, b.runner, inputs, (s) => (c === 'off' ? OFF : c === 'sa' ? w.sa[s.index] : w.strong[s.index]), false);
   }
   const ms = performance.now() - t0;
   const p = b.mem.peak();
   return { ms, peak: { live: p.live - before.live, ours: p.ours - before.ours, ort: p.ort - before.ort } };
 }
 
-async function measureSize(b: Bench, u: UnetUnderTest, size: number, o: SuiteOptions, log: (s: string) => void): Promise<SizeResult> {
-  const inputs = inputsFor(b.split, u, o.batch, size, o.timestep);
-  const sites = siteWindows(b.split, DEFAULT_SA_PARAMS, o.timestep, inputs.h, inputs.w);
-  const windows = sites.map((s) => s.window);
-  const r: SizeResult = { size, activeSites: windows.filter((w) => w.active).length, ms: { unsplit: [], off: [], sa: [] }, peak: {} as SizeResult['peak'] };
-  try {
-    for (let rep = -o.warmup; rep < o.reps; rep++) {
-      // rotate the order each round so no candidate always runs first (warm caches, clocks)
-      const order = CANDIDATES.map((_, i) => CANDIDATES[(i + rep + o.warmup) % CANDIDATES.length]);
-      for (const c of order) {
-        const { ms, peak } = await call(b, c, inputs, windows);
+/** Why the torch form cannot run at `size`: its largest score tensor (level 0) against one storage binding. */
+export function torchSkip(b: Bench, size: number): string | undefined {
+  if (size > b.o.torchMax) return `skipped (> --torch-max ${b.o.torchMax})`;
+  const level0 = b.split.sites.find((s) => s.level === 0);
+  if (!level0) return undefined;
+  const N = (size / 8) ** 2;
+  const bytes = b.o.batch * level0.heads * N * N * (level0.dataType === 10 ? 2 : 4);
+  const limit = b.device.limits.maxStorageBufferBindingSize;
+  return bytes > limit ? `n/a (scores ${(bytes / 2 ** 30).toFixed(1)} GiB > binding ${(limit / 2 ** 30).toFixed(1)} GiB)` : undefined;
+}
+
+const pastDeadline = (o: SuiteOptions) => o.deadlineAt !== undefined && performance.now() > o.deadlineAt;
+
+async function measureSize(b: Bench, size: number, log: (s: string) => void): Promise<SizeResult> {
+  const inputs = inputsFor(b, size);
+  const w = windowsAt(b, inputs);
+  const active = (ws: SaWindow[]) => ws.filter((x) => x.active).length;
+  const r: SizeResult = { size, activeSites: { sa: active(w.sa), strong: active(w.strong) }, ms: { torch: [], fused: [], off: [], sa: [], strong: [] }, skipped: {}, peak: {} };
+  const why = torchSkip(b, size);
+  if (why) r.skipped.torch = why;
+  const run = CANDIDATES.filter((c) => !r.skipped[c]);
+  for (let rep = -b.o.warmup; rep < b.o.reps; rep++) {
+    if (rep >= 1 && pastDeadline(b.o)) break; // keep what is timed so far
+    // rotate the order each round so no candidate always runs first (warm caches, clocks)
+    const order = run.map((_, i) => run[(i + rep + b.o.warmup) % run.length]);
+    for (const c of order) {
+      if (r.skipped[c]) continue;
+      try {
+        const { ms, peak } = await call(b, c, inputs, w);
         if (rep >= 0) r.ms[c].push(ms);
         if (rep >= 0 && (!r.peak[c] || peak.live > r.peak[c].live)) r.peak[c] = peak;
         log(`  ${size}px ${rep < 0 ? 'warm-up' : `rep ${rep + 1}`} ${c}: ${ms.toFixed(1)} ms`);
+      } catch (e) {
+        r.skipped[c] = `failed: ${(e as Error).message.split('\n')[0].slice(0, 60)}`;
+        log(`  ${size}px ${c}: ${r.skipped[c]}`);
       }
     }
-  } catch (e) {
-    r.error = (e as Error).message;
   }
   return r;
 }
 
-/** Grows the square size by 128 until a call fails or takes longer than the limit. */
-async function largestSize(b: Bench, u: UnetUnderTest, c: Candidate, o: SuiteOptions, log: (s: string) => void): Promise<P5Result> {
-  const res: P5Result = { candidate: c, largest: 0, msAtLargest: 0, stop: `reached --p5-max ${o.p5!.max}` };
-  for (let size = 128; size <= o.p5!.max; size += 128) {
-    const inputs = inputsFor(b.split, u, o.batch, size, o.timestep);
-    const windows = siteWindows(b.split, DEFAULT_SA_PARAMS, o.timestep, inputs.h, inputs.w).map((s) => s.window);
-    b.device.pushErrorScope('out-of-memory');
-    b.device.pushErrorScope('validation');
-    let ms = 0;
-    let failure: string | undefined;
-    try {
-      ({ ms } = await call(b, c, inputs, windows));
-    } catch (e) {
-      failure = (e as Error).message.split('\n')[0];
-    }
-    const validation = await b.device.popErrorScope();
-    const oom = await b.device.popErrorScope();
-    failure ??= oom?.message ?? validation?.message;
-    log(`  P5 ${c} ${size}px: ${failure ? `failed (${failure})` : `${ms.toFixed(0)} ms`}`);
-    if (failure) return { ...res, stop: `${size}px failed: ${failure.slice(0, 80)}` };
-    [res.largest, res.msAtLargest] = [size, ms];
-    if (ms > o.p5!.limitMs) return { ...res, stop: `${size}px took longer than the ${o.p5!.limitMs / 1000} s limit` };
-  }
-  return res;
+async function openBench(ctx: GpuContext, u: UnetUnderTest, o: SuiteOptions, mem: GpuMemoryTracker, log: (s: string) => void) {
+  const { device } = ctx;
+  const ort = await loadOrt(ortWasmDir());
+  const diff = (a: MemorySnapshot, z: MemorySnapshot) => ({ live: a.live - z.live, ours: a.ours - z.ours, ort: a.ort - z.ort });
+  const m0 = mem.now();
+  const torch = await createSession(ort, device, u.bytes, { externalData: u.externalData });
+  const m1 = mem.now();
+  const model = decodeModel(u.bytes);
+  const fusedCount = fuseAttentionToMha(model);
+  log(`  ORT-fused form: ${fusedCount.self} self- and ${fusedCount.cross} cross-attention cores → MultiHeadAttention`);
+  const fused = await createSession(ort, device, encodeModel(model), { externalData: u.externalData });
+  const m2 = mem.now();
+  const split = splitUnet(u.bytes, { externalData: u.externalData });
+  const { runner } = await createUnetRunner(ort, device, split);
+  const m3 = mem.now();
+  const b: Bench = { ort, device, sessions: { torch, fused }, runner, split, mem, u, o };
+  return { b, m0, fusedCount, resident: { torch: diff(m1, m0), fused: diff(m2, m1), split: diff(m3, m2) }, diff };
 }
 
 export async function runSuite(ctx: GpuContext, u: UnetUnderTest, o: SuiteOptions, log: (s: string) => void): Promise<SuiteResult> {
-  const { device } = ctx;
-  const mem = new GpuMemoryTracker(device);
-  const ort = await loadOrt(ortWasmDir());
-  const m0 = mem.now();
-  const session = await createSession(ort, device, u.bytes, { externalData: u.externalData });
-  const m1 = mem.now();
-  const split = splitUnet(u.bytes, { externalData: u.externalData });
-  const { runner } = await createUnetRunner(ort, device, split);
-  const m2 = mem.now();
-  const diff = (a: MemorySnapshot, b: MemorySnapshot) => ({ live: a.live - b.live, ours: a.ours - b.ours, ort: a.ort - b.ort });
-  const b: Bench = { ort, device, session, runner, split, mem };
+  const mem = new GpuMemoryTracker(ctx.device);
+  const { b, m0, fusedCount, resident, diff } = await openBench(ctx, u, o, mem, log);
   try {
     const sizes: SizeResult[] = [];
-    for (const size of o.sizes) sizes.push(await measureSize(b, u, size, o, log));
+    const notRun: number[] = [];
+    for (const size of o.sizes) {
+      if (pastDeadline(o)) notRun.push(size);
+      else sizes.push(await measureSize(b, size, log));
+    }
     const p5: P5Result[] = [];
-    if (o.p5) for (const c of ['sa', 'unsplit'] as Candidate[]) p5.push(await largestSize(b, u, c, o, log));
+    if (o.p5) {
+      const { largestSize } = await import('./suite-p5.ts');
+      for (const c of ['sa', 'fused', 'torch'] as Candidate[]) p5.push(await largestSize(b, c, log));
+    }
     const afterRuns = diff(mem.now(), m0);
-    return { resident: { unsplit: diff(m1, m0), split: diff(m2, m1), afterRuns, peakEver: diff(mem.peakEver, m0) }, sites: split.sites.length, style: split.sites[0]?.style ?? '?', sizes, p5 };
+    return { resident: { ...resident, afterRuns, peakEver: diff(mem.peakEver, m0) }, sites: b.split.sites.length, style: b.split.sites[0]?.style ?? '?', fused: fusedCount, sizes, p5, notRun };
   } finally {
-    await runner.release();
-    await session.release();
+    await b.runner.release();
+    await b.sessions.torch.release();
+    await b.sessions.fused.release();
     mem.uninstall();
   }
 }

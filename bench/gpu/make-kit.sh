@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
 # Builds a self-contained kit to run the benchmarks on a bare Linux x86-64 GPU machine with no
-# network and no Node: our bench entry bundled (Vite SSR build), this machine's Node binary,
-# Dawn's dawn.node (npm `webgpu`), onnxruntime-web's WebGPU runtime, and Debian's Vulkan loader
-# and libglvnd packages — xz-compressed, ~31 MiB in all. Nothing here is committed; the kit is
-# written to .device/kit (git-ignored).
-#   bash bench/gpu/make-kit.sh [suite|kernels]      → .device/kit, run there with bench/gpu/run.sh
+# network and no Node: bench/kernels.ts and bench/suite.ts bundled (one Vite SSR build, two
+# entries), this machine's Node binary, Dawn's dawn.node (npm `webgpu`), onnxruntime-web's WebGPU
+# runtime, and Debian's Vulkan loader and libglvnd packages — xz-compressed, ~33 MiB in all.
+# Nothing here is committed; the kit is written to .device/kit (git-ignored).
+#   bash bench/gpu/make-kit.sh      → .device/kit; on the GPU machine: bash .device/kit/run.sh
+#                                     (the whole kit in one call; see bench/gpu/run.sh)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-entry="${1:-suite}"
 kit=.device/kit
 rm -rf "$kit" && mkdir -p "$kit/debs" "$kit/node_modules/webgpu/dist/linux-x64" "$kit/node_modules/onnxruntime-web/dist"
 
 cat > "$kit/bundle.config.mjs" <<CFG
 export default {
   configFile: false, publicDir: false, logLevel: 'warn',
-  build: { ssr: 'bench/${entry}.ts', outDir: '${kit}/app', emptyOutDir: true, target: 'node20', minify: false,
-           rollupOptions: { output: { format: 'es', entryFileNames: 'bench.mjs' } } },
+  build: { ssr: true, outDir: '${kit}/app', emptyOutDir: true, target: 'node20', minify: false,
+           rollupOptions: { input: { kernels: 'bench/kernels.ts', suite: 'bench/suite.ts' },
+                            output: { format: 'es', entryFileNames: '[name].mjs' } } },
   ssr: { noExternal: true, external: ['webgpu', 'onnxruntime-web'] },
 };
 CFG
@@ -28,6 +29,7 @@ cp node_modules/onnxruntime-web/package.json "$kit/node_modules/onnxruntime-web/
 cp node_modules/onnxruntime-web/dist/ort.webgpu.bundle.min.mjs node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.mjs "$kit/node_modules/onnxruntime-web/dist/"
 xz -T0 -6 -c node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.wasm > "$kit/ort.wasm.xz"
 cp bench/gpu/run.sh "$kit/run.sh"
+git log -1 --format='%h (%cs)' > "$kit/COMMIT"
 
 # The GPU machine may lack the Vulkan loader and GLVND: carry Debian's amd64 packages.
 lists=$(mktemp -d)
@@ -36,4 +38,4 @@ mkdir -p "$lists/partial"
 apt-get "${apt_o[@]}" update -qq
 (cd "$kit/debs" && apt-get "${apt_o[@]}" download libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2 >/dev/null)
 du -sh "$kit"
-echo "Carry $kit and run: bash $kit/run.sh <bench args>   (e.g. --model sd15 --sizes 512 --reps 3)"
+echo "Carry $kit and run: bash $kit/run.sh   (the whole kit, < 8 min; --smoke for a tiny check, or: run.sh kernels|suite <args>)"

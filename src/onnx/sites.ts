@@ -76,7 +76,7 @@ function sideAndLevel(name: string, downBlocks: number, upBlocks: number): { sid
 }
 
 /** The head count written in a region: num_heads of a fused op, or the 3rd entry of a 4-D head-split Reshape shape. */
-function headsInRegion(idx: GraphIndex, region: NodeProto[]): number | undefined {
+export function headsInRegion(idx: GraphIndex, region: NodeProto[]): number | undefined {
   for (const n of region) {
     if (n.opType === 'MultiHeadAttention' || n.opType === 'Attention') {
       const a = n.attribute.find((x) => x.name === 'num_heads');
@@ -102,13 +102,13 @@ const isFloat = (idx: GraphIndex, t: string) => {
 };
 
 /** A projection x·W (+ b): the MatMul whose second input is an initializer, and the Add of a bias initializer after it. */
-interface Projection {
+export interface Projection {
   matmul: NodeProto;
   x: string;
   weight: ProjectionWeight;
 }
 
-function projectionAt(idx: GraphIndex, mm: NodeProto): Projection | undefined {
+export function projectionAt(idx: GraphIndex, mm: NodeProto): Projection | undefined {
   if (mm.opType !== 'MatMul' || !idx.initializers.has(mm.input[1]) || idx.initializers.has(mm.input[0])) return undefined;
   const add = (idx.consumers.get(mm.output[0]) ?? []).map((i) => idx.nodes[i]).find((n) => n.opType === 'Add' && n.input.some((x) => idx.initializers.has(x)));
   return { matmul: mm, x: mm.input[0], weight: { initializer: mm.input[1], bias: add?.input.find((x) => idx.initializers.has(x)) } };
@@ -118,7 +118,7 @@ function projectionAt(idx: GraphIndex, mm: NodeProto): Projection | undefined {
  * The projections a tensor is computed from inside one attention: walks back over float tensors and
  * stops at each MatMul with an initializer weight (shape subgraphs, being int64, are not followed).
  */
-function projectionsBehind(idx: GraphIndex, t: string, limit = 40): Projection[] {
+export function projectionsBehind(idx: GraphIndex, t: string, limit = 40): Projection[] {
   const found = new Map<NodeProto, Projection>();
   const seen = new Set<string>();
   const stack = [t];
@@ -155,7 +155,7 @@ interface CoreMatch {
 const dims = (model: ModelProto, name: string) => model.graph!.initializer.find((t) => t.name === name)!.dims.map(Number);
 
 /** The score MatMul q·kᵀ under a Softmax input: back through Mul/Div/Add/Cast (scale, mask) to a MatMul of two activations. */
-function scoreMatMul(idx: GraphIndex, t: string): NodeProto | undefined {
+export function scoreMatMul(idx: GraphIndex, t: string): NodeProto | undefined {
   for (let cur = t, steps = 0; steps < 6; steps++) {
     const p = idx.producer.get(cur);
     if (p === undefined) return undefined;
@@ -220,7 +220,7 @@ function matchCore(idx: GraphIndex, model: ModelProto, core: NodeProto): CoreMat
 }
 
 /** to_out: the first MatMul with an initializer weight after the core; `o` is its other input. */
-function toOutAfter(idx: GraphIndex, last: NodeProto): NodeProto | undefined {
+export function toOutAfter(idx: GraphIndex, last: NodeProto): NodeProto | undefined {
   const queue = [...last.output];
   const seen = new Set<string>();
   while (queue.length && seen.size < 12) {
