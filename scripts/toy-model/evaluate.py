@@ -16,6 +16,7 @@ import torch
 import diffusion as D
 import models as M
 import scenes as S
+import versions
 from toy_tokenizer import ToyTokenizer
 
 PALETTE_BG = {k: np.array(v, np.float32) for k, v in S.VOCAB["backgrounds"].items()}
@@ -53,7 +54,7 @@ def load_run(run: str, tok: ToyTokenizer, checkpoint: str = "unet_text.pt"):
     ck = torch.load(os.path.join(run, checkpoint))
     dec = M.Decoder()
     dec.load_state_dict(ae["decoder"])
-    unet, text = M.UNet2DConditionModel(M.UNET_CONFIG), M.TextEncoder(len(tok.vocab))
+    unet, text = M.UNet2DConditionModel(M.UNET_CONFIG), M.text_encoder(len(tok.vocab))
     unet.load_state_dict(ck["unet"])
     text.load_state_dict(ck["text"])
     return dec.eval(), unet.eval(), text.eval(), ae["scaling_factor"], ck["step"]
@@ -81,6 +82,7 @@ def generate(dec, unet, text, scaling, tok, captions, seeds, steps, guidance, sa
 
 def main() -> None:
     p = argparse.ArgumentParser()
+    versions.add_argument(p)
     p.add_argument("--run", default="/tmp/toy-run")
     p.add_argument("--checkpoint", default="unet_text.pt", help="U-Net + text encoder weights in --run (e.g. unet_text_4800.pt)")
     p.add_argument("--seeds", type=int, nargs="+", default=[1, 2])
@@ -89,6 +91,7 @@ def main() -> None:
     p.add_argument("--sampler", default="ddim", choices=["ddim", "euler", "dpmpp-2m-karras"])
     p.add_argument("--grid", default="", help="save a PNG grid of the samples here")
     args = p.parse_args()
+    versions.select(args.version)
     torch.set_num_threads(1)
     M.Attention.scores_by_bmm = True
     tok = ToyTokenizer(S.scene_words())
