@@ -5,6 +5,7 @@ Writes text_encoder/, unet/, vae_decoder/, vae_encoder/ (model.onnx + config.jso
 scheduler/, model_index.json and slothful_toy.json (= vocab.json, read by the app's prompt helper).
 torch's own exporter, opset 17, nothing renamed; dynamic batch / height / width.
 Run: /usr/bin/python3 scripts/toy-model/export.py --run /tmp/toy-run --out public/models/toy
+     (--version 2 --run /work/toy-v2-run --checkpoint unet_text_<step>.pt for toy model v2)
 """
 import argparse
 import json
@@ -17,6 +18,7 @@ import torch
 import evaluate as E
 import models as M
 import scenes as S
+import versions
 from toy_tokenizer import BOS, EOS, MAX_LENGTH, ToyTokenizer
 
 OPSET = 17
@@ -69,16 +71,14 @@ def write_configs(out: str, tok: ToyTokenizer, scaling: float, step: int) -> Non
         "prediction_type": "epsilon", "clip_sample": False, "set_alpha_to_one": False, "skip_prk_steps": True})
     write_json(os.path.join(out, "text_encoder", "config.json"), {
         "architectures": ["CLIPTextModel"], "model_type": "clip_text_model", "vocab_size": len(tok.vocab),
-        "hidden_size": M.TEXT_WIDTH, "num_hidden_layers": 2, "num_attention_heads": 4,
+        "hidden_size": M.TEXT_WIDTH, "num_hidden_layers": M.TEXT_LAYERS, "num_attention_heads": 4,
         "intermediate_size": M.TEXT_WIDTH * 4, "max_position_embeddings": MAX_LENGTH, "hidden_act": "quick_gelu",
         "bos_token_id": tok.bos, "eos_token_id": tok.eos, "_toy": TAG})
-    n = len(cfg.block_out_channels)
     write_json(os.path.join(out, "unet", "config.json"), {
         "_class_name": "UNet2DConditionModel", "sample_size": S.VOCAB["latentSize"], "in_channels": 4,
         "out_channels": 4, "block_out_channels": list(cfg.block_out_channels),
         "layers_per_block": cfg.layers_per_block,
-        "down_block_types": ["CrossAttnDownBlock2D"] * (n - 1) + ["DownBlock2D"],
-        "up_block_types": ["UpBlock2D"] + ["CrossAttnUpBlock2D"] * (n - 1),
+        "down_block_types": list(cfg.down_types()), "up_block_types": list(cfg.up_types()),
         "attention_head_dim": list(cfg.attention_heads), "cross_attention_dim": cfg.cross_attention_dim,
         "use_linear_projection": False, "norm_num_groups": cfg.norm_num_groups, "norm_eps": cfg.norm_eps,
         "flip_sin_to_cos": True, "freq_shift": 0,
@@ -92,10 +92,14 @@ def write_configs(out: str, tok: ToyTokenizer, scaling: float, step: int) -> Non
 
 def main() -> None:
     p = argparse.ArgumentParser()
+    versions.add_argument(p)
     p.add_argument("--run", default="/tmp/toy-run")
     p.add_argument("--checkpoint", default="unet_text.pt", help="U-Net + text encoder weights in --run (e.g. unet_text_4800.pt)")
     p.add_argument("--out", default=os.path.join(HERE, "..", "..", "public", "models", "toy"))
     args = p.parse_args()
+    versions.select(args.version)
+    if args.version >= 2:
+        TAG["toyVersion"] = args.version  # (v1's files stay byte-identical on re-export)
     torch.set_num_threads(1)
     tok = ToyTokenizer(S.scene_words())
     dec, unet, text, scaling, step = E.load_run(args.run, tok, args.checkpoint)
@@ -120,7 +124,7 @@ def main() -> None:
     }
     write_tokenizer(out, tok)
     write_configs(out, tok, scaling, step)
-    shutil.copyfile(os.path.join(HERE, "vocab.json"), os.path.join(out, "slothful_toy.json"))
+    shutil.copyfile(S.VOCAB_PATH, os.path.join(out, "slothful_toy.json"))
     for name, count in nodes.items():
         size = os.path.getsize(os.path.join(out, name, "model.onnx"))
         print(f"{name}/model.onnx: {count} nodes, {size} bytes")

@@ -15,10 +15,31 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from tiny_unet import Attention, TinyUnetConfig, UNet2DConditionModel  # noqa: E402,F401
 
 TEXT_WIDTH = 64
-UNET_CONFIG = TinyUnetConfig(
-    in_channels=4, out_channels=4, block_out_channels=(32, 64), layers_per_block=1,
-    attention_heads=(2, 4), cross_attention_dim=TEXT_WIDTH, norm_num_groups=8, norm_eps=1e-5,
-)
+UNET_CONFIGS = {
+    # v1: self-attention at 16x16 (down_blocks.0, up_blocks.1) + mid at 8x8 — depth 1 everywhere
+    1: TinyUnetConfig(
+        in_channels=4, out_channels=4, block_out_channels=(32, 64), layers_per_block=1,
+        attention_heads=(2, 4), cross_attention_dim=TEXT_WIDTH, norm_num_groups=8, norm_eps=1e-5,
+    ),
+    # v2: SD1.x's attention levels scaled down (320/640/1280 → 32/64/128), without its attention-free
+    # 4th level: CrossAttnDownBlock2D at 16x16, 8x8 and 4x4 (the last without a downsampler), mid at
+    # 4x4, CrossAttnUpBlock2D at 4x4, 8x8, 16x16; SA depths 1 / 2 / 4 (mid 4); dim_head 16
+    2: TinyUnetConfig(
+        in_channels=4, out_channels=4, block_out_channels=(32, 64, 128), layers_per_block=1,
+        attention_heads=(2, 4, 8), cross_attention_dim=TEXT_WIDTH, norm_num_groups=8, norm_eps=1e-5,
+        down_block_types=("CrossAttnDownBlock2D",) * 3,
+    ),
+}
+TEXT_LAYERS_BY_VERSION = {1: 2, 2: 3}  # v2's captions bind colour / size / pattern to one of two objects
+UNET_CONFIG = UNET_CONFIGS[1]
+TEXT_LAYERS = TEXT_LAYERS_BY_VERSION[1]
+
+
+def use_version(version: int) -> None:
+    """Makes version's U-Net config and text-encoder depth the module's (versions.select() calls this)."""
+    global UNET_CONFIG, TEXT_LAYERS
+    UNET_CONFIG = UNET_CONFIGS[version]
+    TEXT_LAYERS = TEXT_LAYERS_BY_VERSION[version]
 
 
 class ResBlock(nn.Module):
@@ -113,6 +134,11 @@ class TextEncoder(nn.Module):
         for layer in self.layers:
             x = layer(x, self.causal_mask)
         return self.final_layer_norm(x)
+
+
+def text_encoder(vocab_size: int) -> "TextEncoder":
+    """The selected version's text encoder."""
+    return TextEncoder(vocab_size, layers=TEXT_LAYERS)
 
 
 def count_params(m: nn.Module) -> int:
