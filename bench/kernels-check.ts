@@ -1,6 +1,6 @@
 // `bench/kernels.ts --check`: every kernel against its CPU reference on the benchmark's adapter
 // (a real GPU, where the GPU tests cannot run), including the `enable f16` variant when the
-// device has shader-f16. Prints one line per check; returns whether all passed.
+// device has shader-f16, and attention v2 and v3 (v3 on the subgroup path where the device has subgroups). Prints one line per check; returns whether all passed.
 import { checkClose } from '../src/gpu/kernels/check.ts';
 import type { F16Path, TensorDType } from '../src/gpu/kernels/dtype.ts';
 import { PLAIN_WINDOW, TOLERANCES, verifyAttention, verifySite, window2d, type Verified } from '../src/gpu/kernels/verify.ts';
@@ -23,8 +23,10 @@ export async function runKernelChecks(device: GPUDevice): Promise<boolean> {
     device.pushErrorScope('validation');
     try {
       for (const headDim of [40, 64, 80, 160]) {
-        const r = await verifyAttention(device, { B: 2, N: 273, M: 70, heads: 2, headDim }, dtype, f16Path);
-        report(r, dtype === 'f32' ? TOLERANCES.f32 : ATTENTION_F16_TOL);
+        for (const kernel of [{ version: 'v2' }, { version: 'v3' }] as const) {
+          const r = await verifyAttention(device, { B: 2, N: 273, M: 70, heads: 2, headDim }, dtype, f16Path, kernel);
+          report({ ...r, label: `${r.label} (${kernel.version})` }, dtype === 'f32' ? TOLERANCES.f32 : ATTENTION_F16_TOL);
+        }
       }
       const sa1d = { active: true, kind: '1d', mode: 'max', len: 2, m: 136, kBlend: 0.3, vBlend: 1, s: 2 } as const;
       const windows = [PLAIN_WINDOW, window2d(13, 21, 3, 3, 'avg', 0.5, 0.5), sa1d];

@@ -46,6 +46,8 @@ interface AttentionRow {
   M: number;
   ours: number;
   oursGpu?: number;
+  /** attention v3 (shaders/attention_v3.wgsl), timed beside v2 in the same interleaved rounds */
+  v3: Timing;
   site: number;
   ort: Record<OrtAttentionKind, Timing>;
 }
@@ -116,6 +118,7 @@ async function benchImage(device: GPUDevice, ort: Ort | undefined, image: number
   const [q, k, v, n] = ['q', 'k', 'v', 'n'].map((name, i) => upload(device, `bench.${name}`, B * N * C, 100 + i, dtype));
   const o = storageBuffer(device, 'bench.o', B * N * C * bytesPerValue(dtype));
   const attention = new FlashAttention(device, { dtype, headDim: HEAD_DIM });
+  const attentionV3 = new FlashAttention(device, { dtype, headDim: HEAD_DIM, version: 'v3' });
   const weights = Object.fromEntries(['wq', 'wk', 'wv'].map((name, i) => [name, seededValues(C * C, 200 + i, 1 / Math.sqrt(C))]));
   const site = new SelfAttentionSite(device, { dtype, C, heads: HEADS, weights: { wq: weights.wq, wk: weights.wk, wv: weights.wv }, label: 'bench.site' });
   site.reserve(B, N);
@@ -138,6 +141,13 @@ async function benchImage(device: GPUDevice, ort: Ort | undefined, image: number
         device.queue.submit([enc.finish()]);
         if (timed) gpuMs.push(await timed.readMs());
       },
+      v3: () => {
+        const enc = device.createCommandEncoder();
+        const pass = enc.beginComputePass({ label: 'bench.attention-v3' });
+        attentionV3.encode(pass, { q: { buffer: q, ld: C }, k: { buffer: k, ld: C }, v: { buffer: v, ld: C }, o: { buffer: o, ld: C }, B, N, M, heads: HEADS });
+        pass.end();
+        device.queue.submit([enc.finish()]);
+      },
       site: () => {
         const enc = device.createCommandEncoder();
         site.encode(enc, { n, B, h, w, window });
@@ -151,11 +161,12 @@ async function benchImage(device: GPUDevice, ort: Ort | undefined, image: number
     const t = await interleaved(device, reps, entries);
     for (const r of Object.values(runners)) if (typeof r !== 'string') await r.release();
     const ortTiming = Object.fromEntries(ORT_KINDS.map((kind) => [kind, typeof runners[kind] === 'string' ? runners[kind] : t[kind]])) as Record<OrtAttentionKind, Timing>;
-    rows.push({ image, N, window: label, M, ours: t.ours as number, oursGpu: gpuMs.length > 1 ? median(gpuMs.slice(1)) : undefined, site: t.site as number, ort: ortTiming });
-    console.error(`  ${image}² ${label}: ours ${fmt(t.ours as number)} ms`);
+    rows.push({ image, N, window: label, M, ours: t.ours as number, oursGpu: gpuMs.length > 1 ? median(gpuMs.slice(1)) : undefined, site: t.site as number, v3: t.v3, ort: ortTiming });
+    console.error(`  ${image}² ${label}: ours ${fmt(t.ours as number)} ms, v3 ${typeof t.v3 === 'number' ? fmt(t.v3) : t.v3}`);
   }
   timer?.destroy();
   attention.destroy();
+  attentionV3.destroy();
   site.destroy();
   for (const b of [q, k, v, n, o]) b.destroy();
   return rows;
@@ -231,8 +242,8 @@ async function tuneAttention(device: GPUDevice, image: number, opts: KernelBench
 
 function attentionTable(rows: AttentionRow[]): string[] {
   const lines = [
-    '| image | N | window | M | ours attention ms | GFLOP/s | GPU ms | whole site ms | ORT MatMul–Softmax–MatMul ms | ORT MultiHeadAttention ms | best ORT same M ÷ ours | best ORT stride 1 ÷ ours |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| image | N | window | M | ours attention ms | GFLOP/s | GPU ms | v3 ms | whole site ms | ORT MatMul–Softmax–MatMul ms | ORT MultiHeadAttention ms | best ORT same M ÷ ours | best ORT stride 1 ÷ ours |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   const best = (r: AttentionRow) => Math.min(...Object.values(r.ort).filter((x): x is number => typeof x === 'number'));
   for (const r of rows) {
@@ -241,7 +252,7 @@ function attentionTable(rows: AttentionRow[]): string[] {
     const ratio = (ort: number) => (Number.isFinite(ort) ? `${(ort / r.ours).toFixed(2)}×` : '–');
     const ortCell = (x: Timing) => (typeof x === 'number' ? fmt(x) : x);
     lines.push(
-      `| ${r.image}² | ${r.N} | ${r.window} | ${r.M} | ${fmt(r.ours)} | ${gflops(flops, r.ours)} | ${r.oursGpu === undefined ? '–' : fmt(r.oursGpu)} | ${fmt(r.site)} | ${ortCell(r.ort['matmul-softmax'])} | ${ortCell(r.ort.mha)} | ${ratio(best(r))} | ${full ? ratio(best(full)) : '–'} |`,
+      `| ${r.image}² | ${r.N} | ${r.window} | ${r.M} | ${fmt(r.ours)} | ${gflops(flops, r.ours)} | ${r.oursGpu === undefined ? '–' : fmt(r.oursGpu)} | ${typeof r.v3 === 'number' ? fmt(r.v3) : r.v3} | ${fmt(r.site)} | ${ortCell(r.ort['matmul-softmax'])} | ${ortCell(r.ort.mha)} | ${ratio(best(r))} | ${full ? ratio(best(full)) : '–'} |`,
     );
   }
   return lines;

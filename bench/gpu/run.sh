@@ -49,9 +49,9 @@ if [ "$smoke" = 1 ]; then
   m32=tiny; m16=tiny-fp16; t_kernels=600
 else
   budget=${KIT_BUDGET_S:-470}
-  kernels_args=(--sizes 512,1024 --reps 5)
+  kernels_args=(--check --sizes 512,1024 --reps 5)
   suite_args=(--sizes 512,768,1024,1536,2048 --reps 3 --warmup 1 --batch 2 --timestep 600 --torch-max 768)
-  m32=sd15; m16=sd15-fp16; t_kernels=80
+  m32=sd15; m16=sd15-fp16; t_kernels=110
 fi
 echo "## Slothful GPU kit — $(date -u '+%Y-%m-%d %H:%M') UTC, $(cat COMMIT 2>/dev/null)"
 echo "${SLOTHFUL_DRIVER:-no nvidia-smi}; VK_DRIVER_FILES=${VK_DRIVER_FILES:-} VK_ICD_FILENAMES=${VK_ICD_FILENAMES:-}; budget ${budget} s$([ "$smoke" = 1 ] && echo ', SMOKE (tiny sizes: checks the kit, not speed)')"
