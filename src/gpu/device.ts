@@ -45,6 +45,29 @@ export interface AcquireOptions {
   onLost?: (info: GPUDeviceLostInfo) => void;
   /** Called for errors not caught by an error scope. */
   onError?: (error: GPUError) => void;
+  /**
+   * Ask for `subgroups` (and `subgroup-size-control`) wherever the adapter offers them, even with
+   * subgroups narrower than ORT_SUBGROUP_MIN_SIZE: for devices only our kernels use (kernel tests,
+   * the kernel bench). Default: only where ORT is known to compute right with them.
+   */
+  subgroupsAlways?: boolean;
+}
+
+/**
+ * The narrowest subgroups the shared device (ORT's and ours) asks for. onnxruntime-web 1.30's
+ * WebGPU EP computes com.microsoft.MultiHeadAttention wrong with SwiftShader's 4-lane subgroups
+ * (max |diff| 0.056 against the CPU EP where 1e-4 holds without them: src/models/unet.gpu.test.ts,
+ * src/onnx/fuse-mha.gpu.test.ts); 8 lanes (lavapipe, Intel) are untested with ORT. Real GPUs with
+ * 16 or more lanes (NVIDIA 32, AMD 32/64, Apple 32) get them; our attention v3 falls back to its
+ * workgroup reduction without them.
+ */
+export const ORT_SUBGROUP_MIN_SIZE = 16;
+
+/** Whether the device should ask for `f`: offered by the adapter, and for subgroups wide enough (see above). */
+export function wantFeature(adapter: GPUAdapter, f: GPUFeatureName, subgroupsAlways = false): boolean {
+  if (!adapter.features.has(f)) return false;
+  if (f !== 'subgroups' && f !== ('subgroup-size-control' as GPUFeatureName)) return true;
+  return subgroupsAlways || (adapter.info?.subgroupMinSize ?? 0) >= ORT_SUBGROUP_MIN_SIZE;
 }
 
 // What is missing, only: what to do about it is the one hint of WebGPUUnavailableError
@@ -81,7 +104,7 @@ function reportOf(adapter: GPUAdapter): AdapterReport {
   };
 }
 
-/** Features the shared device asks for where the adapter offers them: for ORT's kernels and ours alike. */
+/** Features the shared device asks for where the adapter offers them (subgroups: see wantFeature): for ORT's kernels and ours alike. */
 export const WANTED_FEATURES: readonly GPUFeatureName[] = ['shader-f16', 'timestamp-query', 'subgroups', 'subgroup-size-control' as GPUFeatureName]; // the last is newer than @webgpu/types' list
 
 /**
@@ -92,7 +115,7 @@ export async function acquireGpu(gpu: GPU | undefined = globalThis.navigator?.gp
   if (!gpu) throw new WebGPUUnavailableError(NO_WEBGPU_MESSAGE);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new WebGPUUnavailableError(NO_ADAPTER_MESSAGE);
-  const requiredFeatures = WANTED_FEATURES.filter((f) => adapter.features.has(f));
+  const requiredFeatures = WANTED_FEATURES.filter((f) => wantFeature(adapter, f, opts.subgroupsAlways));
   const l = adapter.limits;
   const device = await adapter.requestDevice({
     label: 'slothful',

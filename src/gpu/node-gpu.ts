@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { acquireGpu, type GpuContext } from './device.ts';
+import { acquireGpu, type AcquireOptions, type GpuContext } from './device.ts';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
@@ -56,8 +56,8 @@ function patchSharedWrites(): void {
   proto.writeBuffer = patched;
 }
 
-export async function nodeGpuContext(): Promise<GpuContext> {
-  return acquireGpu(await nodeGpu());
+export async function nodeGpuContext(opts: AcquireOptions = {}): Promise<GpuContext> {
+  return acquireGpu(await nodeGpu(), opts);
 }
 
 /** Directory holding onnxruntime-web's wasm files, for `loadOrt(wasmPaths)` in Node. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withGpuDevice } from '../testing/with-gpu-device.ts';
+import { withKernelGpuDevice } from '../testing/with-gpu-device.ts';
 import { assertClose } from './check.ts';
 import { KernelConfigError, storageVariant } from './dtype.ts';
 import { FlashAttention } from './attention.ts';
@@ -30,14 +30,14 @@ for (const [name, kernel] of KERNELS) {
   describe(`FlashAttention ${name} (fp32) vs CPU reference, tol 1e-5 + |ref|·1e-4`, () => {
     for (const dims of CASES) {
       it(`head_dim ${dims.headDim}: B=${dims.B} N=${dims.N} M=${dims.M} heads=${dims.heads}`, async () => {
-        const r = await withGpuDevice((device) => verifyAttention(device, dims, 'f32', 'packed', kernel));
+        const r = await withKernelGpuDevice((device) => verifyAttention(device, dims, 'f32', 'packed', kernel));
         const { split, queries, keys } = r.tiling;
         expect(assertClose(`${r.label} (split ${split}, ${queries}q×${keys}k)`, r.got, r.ref, TOLERANCES.f32).ok).toBe(true);
       });
     }
 
     it('packed fp16 (u32 + unpack2x16float), head_dim 80: B=2 N=200 M=40 heads=1', async () => {
-      const r = await withGpuDevice((device) => verifyAttention(device, { B: 2, N: 200, M: 40, heads: 1, headDim: 80 }, 'f16', 'packed', kernel));
+      const r = await withKernelGpuDevice((device) => verifyAttention(device, { B: 2, N: 200, M: 40, heads: 1, headDim: 80 }, 'f16', 'packed', kernel));
       expect(assertClose(r.label, r.got, r.ref, F16_TOL).ok).toBe(true);
     });
   });
@@ -55,7 +55,7 @@ describe('FlashAttention v3: shapes at the edges of its tiles', () => {
   for (const reduction of ['subgroup', 'workgroup'] as const) {
     for (const dims of edges) {
       it(`${reduction}: head_dim ${dims.headDim} B=${dims.B} N=${dims.N} M=${dims.M} heads=${dims.heads}`, async () => {
-        const r = await withGpuDevice(async (device) => {
+        const r = await withKernelGpuDevice(async (device) => {
           if (reduction === 'subgroup') expect(device.features.has('subgroups'), 'SwiftShader and lavapipe offer subgroups').toBe(true);
           return verifyAttention(device, dims, 'f32', 'packed', { version: 'v3', reduction });
         });
@@ -67,7 +67,7 @@ describe('FlashAttention v3: shapes at the edges of its tiles', () => {
 
   it('4 queries per thread and a 64-thread workgroup (the bench’s other tiles) pass too', async () => {
     const dims = { B: 2, N: 150, M: 45, heads: 2, headDim: 64 };
-    const r = await withGpuDevice((device) => verifyAttention(device, dims, 'f32', 'packed', { version: 'v3', rows: 4, workgroupSize: 64 }));
+    const r = await withKernelGpuDevice((device) => verifyAttention(device, dims, 'f32', 'packed', { version: 'v3', rows: 4, workgroupSize: 64 }));
     expect(r.v3).toMatchObject({ rows: 4, workgroupSize: 64 });
     expect(assertClose(r.label, r.got, r.ref, TOLERANCES.f32).ok).toBe(true);
   });
@@ -75,7 +75,7 @@ describe('FlashAttention v3: shapes at the edges of its tiles', () => {
 
 describe('FlashAttention v3: which reduction is compiled', () => {
   it("the device has the adapter's subgroups, and v3 then compiles the subgroupShuffleXor path for d = 40, 64, 80, 160", async () => {
-    await withGpuDevice(async (device, ctx) => {
+    await withKernelGpuDevice(async (device, ctx) => {
       expect(device.features.has('subgroups')).toBe(ctx.adapter.features.has('subgroups'));
       expect(ctx.report.subgroups).toBe(true); // SwiftShader and lavapipe both offer them; a driver without would test only one path
       for (const headDim of [40, 64, 80, 160]) {
@@ -88,7 +88,7 @@ describe('FlashAttention v3: which reduction is compiled', () => {
   });
 
   it("'subgroup' is refused where a query needs more threads than the smallest subgroup; v2 stays the default", async () => {
-    await withGpuDevice(async (device) => {
+    await withKernelGpuDevice(async (device) => {
       // head_dim 320: at least 8 threads per query (≤ 40 dims each), more than a 4-lane subgroup
       const sg = device.adapterInfo?.subgroupMinSize ?? 4;
       if (sg < 8) {
@@ -102,7 +102,7 @@ describe('FlashAttention v3: which reduction is compiled', () => {
 
 describe('f16 path selection', () => {
   it("uses 'native' (enable f16) only where the device has shader-f16, else packed u32", async () => {
-    await withGpuDevice(async (device) => {
+    await withKernelGpuDevice(async (device) => {
       if (device.features.has('shader-f16')) {
         expect(storageVariant(device, { dtype: 'f16' })).toBe('f16-native');
         // the native variant then runs the same check as the packed one

@@ -6,7 +6,7 @@
 // only load/store f16 differently, so they are expected to agree exactly; the test allows one f16
 // rounding step (NATIVE_VS_PACKED) and reports the largest difference it saw.
 import { describe, expect, it } from 'vitest';
-import { withGpuDevice } from '../testing/with-gpu-device.ts';
+import { withKernelGpuDevice } from '../testing/with-gpu-device.ts';
 import { assertClose, checkClose } from './check.ts';
 import { storageVariant, type F16Path } from './dtype.ts';
 import type { AttentionDims } from './reference.ts';
@@ -44,7 +44,7 @@ async function bothPaths(run: (path: F16Path) => Promise<Verified[]>, tol: { tol
 
 describe('native f16 on a shader-f16 adapter', () => {
   it("the device has shader-f16 and f16 kernels default to 'native'", async () => {
-    await withGpuDevice(async (device) => {
+    await withKernelGpuDevice(async (device) => {
       expect(device.features.has('shader-f16')).toBe(true);
       expect(storageVariant(device, { dtype: 'f16' })).toBe('f16-native');
     });
@@ -59,7 +59,7 @@ describe('native f16 on a shader-f16 adapter', () => {
   for (const [name, kernel] of ATTENTION_KERNELS) {
     for (const dims of attention) {
       it(`FlashAttention ${name} d=${dims.headDim} B=${dims.B} N=${dims.N} M=${dims.M}: native = reference = packed`, async () => {
-        const worst = await withGpuDevice((device) => bothPaths(async (p) => [await verifyAttention(device, dims, 'f16', p, kernel)], ATTENTION_TOL));
+        const worst = await withKernelGpuDevice((device) => bothPaths(async (p) => [await verifyAttention(device, dims, 'f16', p, kernel)], ATTENTION_TOL));
         expect(worst).toBeLessThanOrEqual(NATIVE_VS_PACKED.eps);
       });
     }
@@ -67,7 +67,7 @@ describe('native f16 on a shader-f16 adapter', () => {
 
   it('FlashAttention v3 workgroup reduction d=64 B=2 N=200 M=50: native = reference = packed', async () => {
     const dims = { B: 2, N: 200, M: 50, heads: 2, headDim: 64 };
-    await withGpuDevice((device) => bothPaths(async (p) => [await verifyAttention(device, dims, 'f16', p, { version: 'v3', reduction: 'workgroup' })], ATTENTION_TOL));
+    await withKernelGpuDevice((device) => bothPaths(async (p) => [await verifyAttention(device, dims, 'f16', p, { version: 'v3', reduction: 'workgroup' })], ATTENTION_TOL));
   });
 
   it('FlashAttention v3 f32 on 8-lane subgroups at the edges of its tiles: M = 1, 97 (head_dim 12), 33 (head_dim 160)', async () => {
@@ -76,7 +76,7 @@ describe('native f16 on a shader-f16 adapter', () => {
       { B: 1, N: 41, M: 97, heads: 2, headDim: 12 },
       { B: 2, N: 65, M: 33, heads: 1, headDim: 160 },
     ];
-    await withGpuDevice(async (device) => {
+    await withKernelGpuDevice(async (device) => {
       for (const dims of shapes) {
         const r = await verifyAttention(device, dims, 'f32', 'packed', { version: 'v3' });
         expect(r.v3?.reduction).toBe('subgroup');
@@ -86,7 +86,7 @@ describe('native f16 on a shader-f16 adapter', () => {
   });
 
   it('the device has subgroups (8 lanes on lavapipe), and v3 compiles its subgroupShuffleXor path for d = 40, 64, 80, 160', async () => {
-    await withGpuDevice(async (device, ctx) => {
+    await withKernelGpuDevice(async (device, ctx) => {
       expect(device.features.has('subgroups')).toBe(true);
       expect(ctx.report.subgroups).toBe(true);
       for (const headDim of [40, 64, 80, 160]) {
@@ -99,7 +99,7 @@ describe('native f16 on a shader-f16 adapter', () => {
   });
 
   it('MatMul (tiled): 273×64·64×96 and 130×320·320×40 + bias', async () => {
-    await withGpuDevice((device) =>
+    await withKernelGpuDevice((device) =>
       bothPaths(async (p) => [await verifyMatMul(device, 273, 64, 96, false, 'f16', p), await verifyMatMul(device, 130, 320, 40, true, 'f16', p)], TOLERANCES.f16),
     );
   });
@@ -110,7 +110,7 @@ describe('native f16 on a shader-f16 adapter', () => {
       window2d(13, 21, 3, 2, 'max', 0.5, 0.25) as SaActiveWindow,
       { active: true, kind: '1d', mode: 'avg', len: 4, m: Math.floor(273 / 4), kBlend: 0, vBlend: 1, s: 4 },
     ];
-    await withGpuDevice((device) =>
+    await withKernelGpuDevice((device) =>
       bothPaths(async (p) => (await Promise.all(wins.map((w) => verifyPool(device, 2, 13, 21, 12, w, 'f16', p)))).flat(), TOLERANCES.f16),
     );
   });
@@ -118,7 +118,7 @@ describe('native f16 on a shader-f16 adapter', () => {
   for (const version of ATTENTION_VERSIONS) {
     const attn = { version };
     it(`SelfAttentionSite (attention ${version}), fast path: 5×40 grid, head_dim 64, plain / 2D 2×2 avg (K ≠ V) / 2D 3×3 max, with biases`, async () => {
-      await withGpuDevice((device) =>
+      await withKernelGpuDevice((device) =>
         bothPaths(
           (p) => verifySite(device, { dtype: 'f16', f16Path: p, B: 2, h: 5, w: 40, C: 128, heads: 2, bias: true, windows: [PLAIN_WINDOW, window2d(5, 40, 2, 2, 'avg', 1, 0), window2d(5, 40, 3, 3, 'max', 0.5, 0.5)], attention: attn }),
           TOLERANCES.f16,
@@ -127,7 +127,7 @@ describe('native f16 on a shader-f16 adapter', () => {
     });
 
     it(`SelfAttentionSite (attention ${version}), general path: C 6 (head_dim 3) and C 16 (head_dim 2) on a 5×7 grid`, async () => {
-      await withGpuDevice(async (device) => {
+      await withKernelGpuDevice(async (device) => {
         await bothPaths((p) => verifySite(device, { dtype: 'f16', f16Path: p, B: 2, h: 5, w: 7, C: 6, heads: 2, bias: true, windows: [PLAIN_WINDOW, window2d(5, 7, 2, 2, 'avg', 1, 1)], attention: attn }), TOLERANCES.f16);
         await bothPaths((p) => verifySite(device, { dtype: 'f16', f16Path: p, B: 2, h: 5, w: 7, C: 16, heads: 8, bias: false, windows: [PLAIN_WINDOW, window2d(5, 7, 2, 1, 'max', 0.5, 0)], attention: attn }), TOLERANCES.f16);
       });

@@ -3,7 +3,7 @@
 // PoolKv against poolTokens, and the whole self-attention site (C = 8, 1 head, f32; attention v2
 // and v3) against siteReference, within the tolerances the kernel tests state. One device session per test.
 import { describe, expect, it } from 'vitest';
-import { withGpuDevice } from '../testing/with-gpu-device.ts';
+import { withKernelGpuDevice } from '../testing/with-gpu-device.ts';
 import { readF32, storageBuffer, uploadBuffer } from '../buffers.ts';
 import { SelfAttentionSite } from '../site.ts';
 import { planGeneration, poolTokens, sdUnetSites, type SaWindow } from '../../sa/index.ts';
@@ -64,7 +64,7 @@ function siteCases(N: number, windows: SaWindow[]): SaWindow[] {
 describe('kernels at every swept size (C = 8, 1 head, f32)', () => {
   it(`PoolKv equals poolTokens for every active window on all ${GRIDS.length} site grids`, async () => {
     let checked = 0;
-    await withGpuDevice(async (device) => {
+    await withKernelGpuDevice(async (device) => {
       const pool = new PoolKv(device, { dtype: 'f32' });
       for (const { h, w, windows } of GRIDS) {
         const n = seededValues(h * w * C, h * 1000 + w, 2);
@@ -96,7 +96,7 @@ describe('kernels at every swept size (C = 8, 1 head, f32)', () => {
     const [wq, wk, wv] = [31, 32, 33].map((s) => seededValues(C * C, s, 1 / Math.sqrt(C)));
     const [bq, bk, bv] = [41, 42, 43].map((s) => seededValues(C, s, 0.5));
     let checked = 0;
-    await withGpuDevice(async (device) => {
+    await withKernelGpuDevice(async (device) => {
       const site = new SelfAttentionSite(device, { dtype: 'f32', C, heads: 1, weights: { wq, wk, wv, bq, bk, bv }, label: 'sizes.attn1', attention: { version } });
       expect(site.attentionKernel).toBe(version === 'v3' ? 'v3/subgroup' : 'v2'); // SwiftShader offers subgroups
       for (const { h, w, windows } of GRIDS) {

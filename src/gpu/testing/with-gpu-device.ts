@@ -7,21 +7,34 @@ export class GpuTestError extends Error {
   override name = 'GpuTestError';
 }
 
-let shared: Promise<GpuContext> | undefined;
+const shared = new Map<boolean, Promise<GpuContext>>();
 
-/** One device per test process (device creation is the slow part on SwiftShader). Never skips. */
-export function testGpuContext(): Promise<GpuContext> {
-  shared ??= nodeGpuContext().catch((e: unknown) => {
-    throw new GpuTestError(
-      `No WebGPU adapter in Node: GPU tests need Dawn (npm 'webgpu') and a Vulkan driver ` +
-        `(apt-get install libvulkan1 chromium for SwiftShader). Cause: ${(e as Error).message}`,
-    );
-  });
-  return shared;
+/**
+ * One device per test process (device creation is the slow part on SwiftShader). Never skips.
+ * `kernelsOnly`: a device with every subgroup size the adapter offers (device.ts wantFeature), for
+ * tests of our kernels alone; ORT's tests use the default, the device the app makes.
+ */
+export function testGpuContext(kernelsOnly = false): Promise<GpuContext> {
+  let ctx = shared.get(kernelsOnly);
+  if (!ctx) {
+    ctx = nodeGpuContext({ subgroupsAlways: kernelsOnly }).catch((e: unknown) => {
+      throw new GpuTestError(
+        `No WebGPU adapter in Node: GPU tests need Dawn (npm 'webgpu') and a Vulkan driver ` +
+          `(apt-get install libvulkan1 chromium for SwiftShader). Cause: ${(e as Error).message}`,
+      );
+    });
+    shared.set(kernelsOnly, ctx);
+  }
+  return ctx;
 }
 
-export async function withGpuDevice<T>(fn: (device: GPUDevice, ctx: GpuContext) => Promise<T>): Promise<T> {
-  const ctx = await testGpuContext();
+/** withGpuDevice on the kernels-only device (subgroups wherever offered). */
+export function withKernelGpuDevice<T>(fn: (device: GPUDevice, ctx: GpuContext) => Promise<T>): Promise<T> {
+  return withGpuDevice(fn, true);
+}
+
+export async function withGpuDevice<T>(fn: (device: GPUDevice, ctx: GpuContext) => Promise<T>, kernelsOnly = false): Promise<T> {
+  const ctx = await testGpuContext(kernelsOnly);
   const { device } = ctx;
   const created: GPUBuffer[] = [];
   const createBuffer = device.createBuffer;
