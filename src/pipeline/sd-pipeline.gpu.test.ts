@@ -10,7 +10,7 @@ import { loadSdPipeline, type SdPipelineFiles } from './load-pipeline.ts';
 import { createSdModel, type LoadedSdModel } from './sd-model.ts';
 import { backendHost } from '../gpu/runtime.ts';
 import { generateImage } from './sd-pipeline.ts';
-import { createCpuSdModel } from './testing/cpu-backend.ts';
+import { createCpuSdModel, type CpuSdModel } from './testing/cpu-backend.ts';
 import { memoryFetch } from './testing/memory-fetch.ts';
 import { GenerationInterrupted, type GenerateResult, type Progress } from './engine.ts';
 import type { GenerateRequest } from '../params/request.ts';
@@ -29,6 +29,9 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 let files: SdPipelineFiles;
 let gpu: LoadedSdModel;
+// the CPU references, one model: the unsplit U-Net (SA off) and, on the same sessions, the split one
+let cpuModel: Promise<CpuSdModel> | undefined;
+const sharedCpu = () => (cpuModel ??= createCpuSdModel(files, { unsplit: true }));
 
 beforeAll(async () => {
   const mem = buildPipeline('tiny', { attention: 'torch2', dtype: 'float32', seed: 1 });
@@ -40,6 +43,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gpu?.release();
+  await (await cpuModel)?.release();
 });
 
 /** The same model with attention v3 in every site (made only for the test that uses it). */
@@ -72,9 +76,7 @@ describe('generateImage on the GPU path (tiny, 128×128, CFG, Euler)', () => {
   let cpuRef: Promise<{ ref: GenerateResult; previews: Progress[] }> | undefined;
   const sharedCpuRef = () => (cpuRef ??= (async () => {
     const previews: Progress[] = [];
-    const cpu = await createCpuSdModel(files, { unsplit: true });
-    const ref = await generateImage(cpu, { ...REQ, previews: true }, { onProgress: (p) => p.preview && previews.push(p) });
-    await cpu.release();
+    const ref = await generateImage(await sharedCpu(), { ...REQ, previews: true }, { onProgress: (p) => p.preview && previews.push(p) });
     return { ref, previews };
   })());
   it.each(['v2', 'v3'])('SA off, attention %s: latents equal the CPU pipeline with the unsplit U-Net ≤1e-4·max|x|; images and step previews within 1/255', async (version) => {
@@ -101,10 +103,9 @@ describe('generateImage on the GPU path (tiny, 128×128, CFG, Euler)', () => {
   }, 600_000); // the v3 case also loads its model: 270 s on a loaded 2-core SwiftShader machine
 
   it('SA on: differs from SA off and equals the CPU reference (split + reference sites) ≤1e-3', async () => {
-    const cpu = await createCpuSdModel(files);
+    const cpu = (await sharedCpu()).split;
     const ref = await generateImage(cpu, { ...REQ, sa: STRONG });
     const refOff = await generateImage(cpu, REQ);
-    await cpu.release();
     const got = await generateImage(gpu, { ...REQ, sa: STRONG });
     expect(maxAbsDiff(ref.latents!, refOff.latents!)).toBeGreaterThan(1e-2);
     expect(maxAbsDiff(got.latents!, ref.latents!)).toBeLessThanOrEqual(1e-3);

@@ -22,7 +22,16 @@ function cpuModel(bytes: Uint8Array): Uint8Array {
   return unpackPackedMha(m) + unfuseBiasSplitGelu(m) ? encodeModel(m) : bytes;
 }
 
-export async function createCpuSdModel(files: SdPipelineFiles, opts: { unsplit?: boolean } = {}): Promise<SdModel & { release(): Promise<void> }> {
+export interface CpuSdModel extends SdModel {
+  /**
+   * The same sessions with the U-Net split at its sites (CPU reference SA): the model itself unless
+   * it was made `unsplit`, so that one model serves both references.
+   */
+  split: SdModel;
+  release(): Promise<void>;
+}
+
+export async function createCpuSdModel(files: SdPipelineFiles, opts: { unsplit?: boolean } = {}): Promise<CpuSdModel> {
   const create = (f: { bytes: Uint8Array; externalData: { path: string; data: Uint8Array }[] }) => ortNode.InferenceSession.create(cpuModel(f.bytes), { externalData: f.externalData });
   const text = await create(files.textEncoder);
   const dec = await create(files.vaeDecoder);
@@ -36,7 +45,7 @@ export async function createCpuSdModel(files: SdPipelineFiles, opts: { unsplit?:
   const float = (f: OnnxFile, name: string, data: Float32Array, dims: number[]) =>
     typeOf(f, name) === DataType.FLOAT16 ? new ortNode.Tensor('float16', toHalf(data), dims) : new ortNode.Tensor('float32', data, dims);
   const values = (t: ortNode.Tensor) => (t.type === 'float16' ? fromHalf(t.data as Uint16Array) : (t.data as Float32Array));
-  const backend: SdBackend = {
+  const backendWith = (unsplitUnet: ortNode.InferenceSession | undefined): SdBackend => ({
     sites: split.sites,
     hasVaeEncoder: Boolean(enc),
     async encodeText(ids, batch) {
@@ -56,7 +65,7 @@ export async function createCpuSdModel(files: SdPipelineFiles, opts: { unsplit?:
         encoder_hidden_states: float(files.unet, 'encoder_hidden_states', values(context), context.dims as number[]),
       };
       if (call.timestepCond) feeds.timestep_cond = float(files.unet, 'timestep_cond', call.timestepCond, [call.B, call.timestepCond.length / call.B]);
-      const out = whole ? await whole.run(feeds) : await runner.run(feeds, (s) => ({ window: call.windowOf(s), ...siteGrid(call.h, call.w, s.level) }));
+      const out = unsplitUnet ? await unsplitUnet.run(feeds) : await runner.run(feeds, (s) => ({ window: call.windowOf(s), ...siteGrid(call.h, call.w, s.level) }));
       return { eps: values(out.out_sample), ortMs: 0, siteMs: 0 };
     },
     async decode(z, h, w) {
@@ -66,14 +75,19 @@ export async function createCpuSdModel(files: SdPipelineFiles, opts: { unsplit?:
       return values((await enc!.run({ sample: float(files.vaeEncoder!, 'sample', x, [1, 3, height, width]) })).latent_sample);
     },
     sync: async () => undefined,
-  };
-  return {
-    backend,
+  });
+  const base: SdModel = {
+    backend: backendWith(undefined),
     tokenizer: PromptTokenizer.fromFiles(files.tokenizer),
     schedulerConfig: schedulerOptionsFromConfig(files.schedulerConfig),
     scalingFactor: Number(files.vaeConfig.scaling_factor ?? 0.18215),
     unet: unetContract(files.unet.io, files.unet.path),
     latentRgb: latentRgbFor(files.vaeConfig),
+  };
+  return {
+    ...base,
+    backend: whole ? backendWith(whole) : base.backend,
+    split: base,
     async release() {
       for (const s of [text, dec, enc, whole]) await s?.release();
       await runner.release();
