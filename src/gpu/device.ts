@@ -56,8 +56,8 @@ export interface AcquireOptions {
 /**
  * The narrowest subgroups the shared device (ORT's and ours) asks for. onnxruntime-web 1.30's
  * WebGPU EP computes com.microsoft.MultiHeadAttention wrong with SwiftShader's 4-lane subgroups
- * (max |diff| 0.056 against the CPU EP where 1e-4 holds without them: src/models/unet.gpu.test.ts,
- * src/onnx/fuse-mha.gpu.test.ts); 8 lanes (lavapipe, Intel) are untested with ORT. Real GPUs with
+ * (max |diff| 0.056 against the CPU EP where 1e-4 holds without them: the ort-fused and fused-torch2
+ * cases of src/models/unet.gpu.test.ts); 8 lanes (lavapipe, Intel) are untested with ORT. Real GPUs with
  * 16 or more lanes (NVIDIA 32, AMD 32/64, Apple 32) get them; our attention v3 falls back to its
  * workgroup reduction without them.
  */
