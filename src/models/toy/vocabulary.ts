@@ -6,14 +6,36 @@
 // sent) and the one people read ("an orange circle …", displayCaption); toModelCaption maps back.
 
 export type Rgb = readonly [number, number, number];
+/** a pixel position or a [lo, hi] range */
+export type Pair = readonly [number, number];
+
+export interface StripePattern {
+  /** rows y with y mod period < dark are the colour × shade (anchored to the image grid) */
+  period: number;
+  dark: number;
+  shade: number;
+}
 
 export interface ToyVocabulary {
   shapes: readonly string[];
   colours: Readonly<Record<string, Rgb>>;
   backgrounds: Readonly<Record<string, Rgb>>;
-  /** named object centres (pixels); only captions with `singleAt` use them */
-  positions?: Readonly<Record<string, unknown>>;
+  /** named object centres [x, y] (pixels); captions with `singleAt` use them, v2's relations too */
+  positions?: Readonly<Record<string, Pair>>;
   captionTemplates: { single: string; singleAt?: string; pair?: string };
+  // v2 (scripts/toy-model/v2/vocab.json); absent in v1:
+  /** size words → bounding-box side range [lo, hi] in pixels, for single objects and pairs ('' = no word: any size) */
+  sizes?: { single: Readonly<Record<string, Pair>>; pair: Readonly<Record<string, Pair>> };
+  /** texture words ('striped') */
+  patterns?: Readonly<Record<string, StripePattern>>;
+  /** relation words → the positions of the caption's first and second object */
+  relations?: Readonly<Record<string, { first: string; second: string }>>;
+  /** 'a {size} {pattern} {colour} {shape}' (empty slots dropped) */
+  objectPhrase?: string;
+  /** v2's caption forms, with {object} / {object1} / {object2} */
+  sceneTemplates?: { single: string; singleAt?: string; pair?: string };
+  /** present when the captions were trained with English articles ("an orange circle"): the model's tokenizer has "an" */
+  article?: string;
 }
 
 /** The file's JSON as a vocabulary, or null when the parts the app needs are missing. */
