@@ -6,21 +6,8 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { boxBlur } from './testing/box-blur.ts';
-import {
-  judgeObject,
-  judgePair,
-  pairAccuracy,
-  readObjects,
-  readScene,
-  relationOf,
-  rgbStackImage,
-  SceneCheckError,
-  sizeWordOf,
-  type ObjectExpected,
-  type ObjectsReading,
-  type PairExpected,
-  type RgbaLike,
-} from './scene-check.ts';
+import { readObjects, readScene, rgbStackImage, type ObjectsReading, type RgbaLike } from './scene-check.ts';
+import { judgeObject, judgePair, pairAccuracy, relationOf, SceneCheckError, sizeWordOf, type ObjectExpected, type PairExpected } from './scene-judge.ts';
 import type { ToyVocabulary } from './vocabulary.ts';
 
 const dir = new URL('./__fixtures__/', import.meta.url);
@@ -95,6 +82,18 @@ describe('readObjects on the v2 training scenes', () => {
       expect(a.area - b.area).toBeLessThanOrEqual(4 * Math.sqrt(b.area) + 4); // at most a ring of one pixel
       expect(readObjects(img, vocab).objects.map((o) => o.pattern)).toEqual(['']);
     }
+  });
+});
+
+describe('readObjects: what is not an object', () => {
+  it('a 9×9 speck (81 px) beside a single object is no second object for v2 (smallest object: a 20 px triangle, 200 px); v1 would take it', () => {
+    const k = meta.labels.findIndex((l) => l.kind === 'single' && l.background === 'white');
+    const img = scene(k);
+    const data = Uint8ClampedArray.from(img.data as ArrayLike<number>);
+    for (let y = 4; y < 13; y++) for (let x = 4; x < 13; x++) data.set(vocab.colours.blue, 4 * (y * img.width + x));
+    const speckled = { ...img, data };
+    expect(readObjects(speckled, vocab, 3).objects).toHaveLength(1);
+    expect(readObjects(speckled, v1, 3).objects).toHaveLength(2);
   });
 });
 

@@ -7,12 +7,12 @@
 // stripe's dark rows, colour × shade, stay in the blob); colour = nearest palette entry to the median
 // of a blob's core (v2: a vote of the core's pixels over the palette and its stripe shades, so a dark
 // stripe is not read as another colour); shape = how full the blob's bounding box is and where its
-// width is; v2's relation = the direction between two centroids, nearest to a relation's anchors.
+// width is. What a two-object reading means against its caption: scene-judge.ts.
 
 import type { Pair, Rgb, ToyVocabulary } from './vocabulary.ts';
 
-/** The part of the vocabulary the reader needs: the shapes, both palettes and (v2) the stripe patterns. */
-export type ScenePalettes = Pick<ToyVocabulary, 'shapes' | 'colours' | 'backgrounds' | 'patterns'>;
+/** The part of the vocabulary the reader needs: the shapes, both palettes and (v2) the stripe patterns and size ranges. */
+export type ScenePalettes = Pick<ToyVocabulary, 'shapes' | 'colours' | 'backgrounds'> & Partial<Pick<ToyVocabulary, 'patterns' | 'sizes'>>;
 
 export interface SceneReading {
   background: string;
@@ -66,6 +66,16 @@ const FRAME = 3;
 const MIN_OBJECT_DISTANCE = 40;
 /** A blob smaller than this (pixels) is no object. */
 const MIN_OBJECT_AREA = 16;
+
+/**
+ * With size ranges (v2), a blob is an object only from half the area of the smallest object the
+ * vocabulary draws (a triangle of the smallest side: 20 px → 100 px): specks and fragments of a
+ * blurred object are not a second object. v1: MIN_OBJECT_AREA.
+ */
+function minObjectArea(vocab: ScenePalettes): number {
+  const sides = Object.values(vocab.sizes ?? {}).flatMap((ranges) => Object.values(ranges).map(([lo]) => lo));
+  return sides.length ? Math.max(MIN_OBJECT_AREA, (0.5 * 0.5 * Math.min(...sides) ** 2)) : MIN_OBJECT_AREA;
+}
 /** Stripes are told only where a blob has at least this many inner pixels in dark and in bright bands. */
 const MIN_BAND_PIXELS = 4;
 
@@ -268,7 +278,7 @@ export function readObjects(img: RgbaLike, vocab: ScenePalettes, max = 2): Objec
   const { background, d, blobs } = analyse(img, vocab);
   const objects = blobs
     .slice(0, max)
-    .filter((b) => b.length >= MIN_OBJECT_AREA)
+    .filter((b) => b.length >= minObjectArea(vocab))
     .map((b) => readObject(img, b, d, vocab));
   return { background, objects };
 }
@@ -277,7 +287,7 @@ export function readObjects(img: RgbaLike, vocab: ScenePalettes, max = 2): Objec
 export function readScene(img: RgbaLike, vocab: ScenePalettes): SceneReading {
   const { background, d, blobs } = analyse(img, vocab);
   const blob = blobs[0] ?? [];
-  if (blob.length < MIN_OBJECT_AREA) return { background, colour: 'none', shape: 'none', fill: 0, area: blob.length };
+  if (blob.length < minObjectArea(vocab)) return { background, colour: 'none', shape: 'none', fill: 0, area: blob.length };
   const { colour, shape, fill, area } = readObject(img, blob, d, vocab);
   return { background, colour, shape, fill, area };
 }
@@ -299,110 +309,4 @@ export interface Accuracy {
 export function accuracy(pairs: readonly { expected: Expected; read: SceneReading }[]): Accuracy {
   const frac = (k: keyof Expected) => pairs.filter((p) => p.read[k] === p.expected[k]).length / Math.max(1, pairs.length);
   return { n: pairs.length, background: frac('background'), colour: frac('colour'), shape: frac('shape') };
-}
-
-// ---- v2: two objects, their relation, sizes and patterns ----
-
-/** A vocabulary that cannot answer the question asked of it (no relations, a relation's position missing). */
-export class SceneCheckError extends Error {
-  override name = 'SceneCheckError';
-}
-
-export type RelationVocabulary = Pick<ToyVocabulary, 'relations' | 'positions'>;
-
-/**
- * How `a` stands to `b` (centroids): the relation whose anchors' direction (its first object's
- * position − its second's, v2/vocab.json: "to the left of" = left − right) is nearest in angle to a − b.
- */
-export function relationOf(a: Pair, b: Pair, vocab: RelationVocabulary): string {
-  const relations = Object.entries(vocab.relations ?? {});
-  if (!relations.length) throw new SceneCheckError('This vocabulary has no relations (a v1 toy model?): pairs cannot be judged.');
-  const [dx, dy] = [a[0] - b[0], a[1] - b[1]];
-  let [best, bestCos] = ['', -Infinity];
-  for (const [word, r] of relations) {
-    const [p1, p2] = [vocab.positions?.[r.first], vocab.positions?.[r.second]];
-    if (!p1 || !p2) throw new SceneCheckError(`Relation "${word}": position "${p1 ? r.second : r.first}" is not in the vocabulary's positions.`);
-    const [ux, uy] = [p1[0] - p2[0], p1[1] - p2[1]];
-    const cos = (dx * ux + dy * uy) / (Math.hypot(ux, uy) * Math.hypot(dx, dy) || 1);
-    if (cos > bestCos) [best, bestCos] = [word, cos];
-  }
-  return best;
-}
-
-/** The size word whose side range [lo, hi] is nearest `side` (vocabulary `sizes.single` or `.pair`; '' = any size is never read). */
-export function sizeWordOf(side: number, ranges: Readonly<Record<string, Pair>>): string {
-  let [best, bestD] = ['', Infinity];
-  for (const [word, [lo, hi]] of Object.entries(ranges)) {
-    const d = side < lo ? lo - side : side > hi ? side - hi : 0;
-    if (word && d < bestD) [best, bestD] = [word, d];
-  }
-  return best;
-}
-
-export interface ObjectExpected {
-  colour: string;
-  shape: string;
-  /** a size word; '' or absent: any size */
-  size?: string;
-  /** a pattern; '' or absent: plain */
-  pattern?: string;
-}
-
-export interface PairExpected {
-  background: string;
-  /** the caption's first and second object: "{first} {relation} {second}" */
-  objects: readonly [ObjectExpected, ObjectExpected];
-  relation: string;
-}
-
-export interface PairJudgement {
-  background: boolean;
-  /** two objects found */
-  bothPresent: boolean;
-  /** both found, each of its asked colour */
-  colours: boolean;
-  shapes: boolean;
-  sizes: boolean;
-  patterns: boolean;
-  /** both found and the first stands to the second as asked */
-  relation: boolean;
-}
-
-export type PairVocabulary = RelationVocabulary & Pick<ToyVocabulary, 'sizes'>;
-
-/** Which of an object's words a reading matches (sizes by `ranges`; no size word or pattern asked: any). */
-export function judgeObject(e: ObjectExpected, r: ObjectReading, ranges: Readonly<Record<string, Pair>> | undefined): { colour: boolean; shape: boolean; size: boolean; pattern: boolean } {
-  if (e.size && !ranges) throw new SceneCheckError(`Size "${e.size}" asked, but this vocabulary has no sizes.`);
-  return { colour: r.colour === e.colour, shape: r.shape === e.shape, size: !e.size || sizeWordOf(r.side, ranges!) === e.size, pattern: r.pattern === (e.pattern ?? '') };
-}
-
-/**
- * A two-object image against its caption. The two objects read are matched to the caption's two in
- * the order that agrees on more words (colour counts most, then shape, then size and pattern); where
- * both orders agree equally the objects are alike as far as the reading goes (e.g. "a red circle to
- * the left of a red circle"), and the order that makes the relation right is taken.
- */
-export function judgePair(expected: PairExpected, read: ObjectsReading, vocab: PairVocabulary): PairJudgement {
-  const background = read.background === expected.background;
-  if (read.objects.length < 2) return { background, bothPresent: false, colours: false, shapes: false, sizes: false, patterns: false, relation: false };
-  const ranges = vocab.sizes?.pair;
-  const orders = [[0, 1], [1, 0]].map(([i, j]) => {
-    const [a, b] = [read.objects[i], read.objects[j]];
-    const m = [judgeObject(expected.objects[0], a, ranges), judgeObject(expected.objects[1], b, ranges)];
-    const score = m.reduce((s, o) => s + 4 * +o.colour + 2 * +o.shape + +o.size + +o.pattern, 0);
-    const relation = relationOf(a.centroid, b.centroid, vocab) === expected.relation;
-    return { m, score, relation };
-  });
-  const [o1, o2] = orders;
-  const best = o2.score > o1.score || (o2.score === o1.score && o2.relation && !o1.relation) ? o2 : o1;
-  const both = (k: 'colour' | 'shape' | 'size' | 'pattern') => best.m[0][k] && best.m[1][k];
-  return { background, bothPresent: true, colours: both('colour'), shapes: both('shape'), sizes: both('size'), patterns: both('pattern'), relation: best.relation };
-}
-
-export type PairAccuracy = { n: number } & Record<keyof PairJudgement, number>;
-
-/** Fractions of pair judgements that hold. */
-export function pairAccuracy(judgements: readonly PairJudgement[]): PairAccuracy {
-  const frac = (k: keyof PairJudgement) => judgements.filter((j) => j[k]).length / Math.max(1, judgements.length);
-  return { n: judgements.length, background: frac('background'), bothPresent: frac('bothPresent'), colours: frac('colours'), shapes: frac('shapes'), sizes: frac('sizes'), patterns: frac('patterns'), relation: frac('relation') };
 }

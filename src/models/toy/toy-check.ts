@@ -7,7 +7,8 @@ import type { ImageRgba } from '../../image/rgba.ts';
 import type { GenerateRequest, SchedulerName } from '../../params/request.ts';
 import { generateImage, type SdModel } from '../../pipeline/sd-pipeline.ts';
 import { DEFAULT_SA_PARAMS, type SaParams } from '../../sa/params.ts';
-import { accuracy, judgePair, pairAccuracy, readObjects, readScene, type Accuracy, type Expected, type PairAccuracy, type PairExpected, type RgbaLike, type SceneReading } from './scene-check.ts';
+import { accuracy, readObjects, readScene, type Accuracy, type Expected, type RgbaLike, type SceneReading } from './scene-check.ts';
+import { judgePair, pairAccuracy, type PairAccuracy, type PairExpected } from './scene-judge.ts';
 import { fillCaption, modelCaption, parseCaption, type ToyVocabulary } from './vocabulary.ts';
 
 export interface ToyCheckSettings {
