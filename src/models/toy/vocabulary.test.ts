@@ -47,6 +47,20 @@ describe('toy vocabulary v2 (scripts/toy-model/v2/vocab.json): articles, sizes, 
   // every v2 caption scenes.py wrote for the scene fixture (dump_scenes.py --version 2)
   const fixture = JSON.parse(readFileSync(new URL('./__fixtures__/scenes-v2.json', import.meta.url), 'utf8')) as { labels: { caption: string; kind: string; background: string; position: string | null; relation: string | null; objects: { colour: string; shape: string; size: string; pattern: string }[] }[] };
 
+  it('parses v2’s file, and refuses one whose v2 parts are malformed (a relation at an unknown place, a size not [lo, hi], …)', () => {
+    const raw = JSON.parse(readFileSync(new URL('../../../scripts/toy-model/v2/vocab.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+    expect(parseToyVocabulary(raw)).toEqual(raw);
+    const broken = [
+      { relations: { above: { first: 'top', second: 'nowhere' } } },
+      { sizes: { single: { small: [22] }, pair: {} } },
+      { sizes: { single: {} } },
+      { patterns: { striped: { period: 16, dark: 8 } } },
+      { positions: { left: 'left' } },
+      { objectPhrase: undefined },
+    ];
+    for (const b of broken) expect(parseToyVocabulary({ ...raw, ...b }), JSON.stringify(b)).toBeNull();
+  });
+
   it('knows from the file, not a version number, that v2 writes articles and v1 does not', () => {
     expect([usesArticles(v2), usesArticles(v1)]).toEqual([true, false]);
     expect(usesArticles({ ...v2, article: undefined })).toBe(false);

@@ -42,7 +42,22 @@ export interface ToyVocabulary {
 export function parseToyVocabulary(x: unknown): ToyVocabulary | null {
   const v = x as Partial<ToyVocabulary> | null;
   const ok = !!v && Array.isArray(v.shapes) && !!v.colours && typeof v.colours === 'object' && !!v.backgrounds && typeof v.backgrounds === 'object' && typeof v.captionTemplates?.single === 'string';
-  return ok ? (v as ToyVocabulary) : null;
+  return ok && v2PartsOk(v) ? (v as ToyVocabulary) : null;
+}
+
+const isPair = (p: unknown) => Array.isArray(p) && p.length === 2 && p.every((n) => typeof n === 'number');
+const isRecord = (r: unknown): r is Record<string, unknown> => !!r && typeof r === 'object' && !Array.isArray(r);
+
+/** v2's parts, where present, in the form the reader and the helper use (a relation's places among the positions). */
+function v2PartsOk(v: Partial<ToyVocabulary>): boolean {
+  const { sizes, patterns, relations, positions, objectPhrase, sceneTemplates } = v as Record<string, unknown>;
+  if (positions !== undefined && !(isRecord(positions) && Object.values(positions).every(isPair))) return false;
+  if (sizes !== undefined && !(isRecord(sizes) && [sizes.single, sizes.pair].every((r) => isRecord(r) && Object.values(r).every(isPair)))) return false;
+  if (patterns !== undefined && !(isRecord(patterns) && Object.values(patterns).every((p) => isRecord(p) && ['period', 'dark', 'shade'].every((k) => typeof p[k] === 'number')))) return false;
+  const places = isRecord(positions) ? positions : {};
+  if (relations !== undefined && !(isRecord(relations) && Object.values(relations).every((r) => isRecord(r) && typeof r.first === 'string' && typeof r.second === 'string' && r.first in places && r.second in places))) return false;
+  if (sceneTemplates !== undefined && !(isRecord(sceneTemplates) && typeof sceneTemplates.single === 'string' && typeof objectPhrase === 'string')) return false;
+  return true;
 }
 
 /** The vocabulary's captions were trained with English articles ("an orange circle", v2): its tokenizer has "an". */
