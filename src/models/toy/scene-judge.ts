@@ -65,7 +65,7 @@ export interface PairJudgement {
   shapes: boolean;
   sizes: boolean;
   patterns: boolean;
-  /** both found and the first stands to the second as asked */
+  /** both found in their asked colours (`colours`), and the first stands to the second as asked: a relation between other objects is no answer to the caption */
   relation: boolean;
 }
 
@@ -97,7 +97,7 @@ export function judgePair(expected: PairExpected, read: ObjectsReading, vocab: P
   const [o1, o2] = orders;
   const best = o2.score > o1.score || (o2.score === o1.score && o2.relation && !o1.relation) ? o2 : o1;
   const both = (k: 'colour' | 'shape' | 'size' | 'pattern') => best.m[0][k] && best.m[1][k];
-  return { background, bothPresent: true, colours: both('colour'), shapes: both('shape'), sizes: both('size'), patterns: both('pattern'), relation: best.relation };
+  return { background, bothPresent: true, colours: both('colour'), shapes: both('shape'), sizes: both('size'), patterns: both('pattern'), relation: both('colour') && best.relation };
 }
 
 export type PairAccuracy = { n: number } & Record<keyof PairJudgement, number>;

@@ -90,8 +90,9 @@ describe('scoreToyResults against the bars', () => {
     expect(s.met).toBe(true);
   });
 
+  // a pair in the wrong colours has no right relation either: 4 wrong colours + 2 swapped = 14/20 relations
   it('exactly at the bars (19/20 colour, 17/20 shape, 16/20 pair colours, 14/20 relations): met', () => {
-    const s = scoreToyResults([...singles(1, 3), ...pairs(4, 6)], vocab);
+    const s = scoreToyResults([...singles(1, 3), ...pairs(4, 2)], vocab);
     expect(s.single).toEqual({ n: 20, background: 1, colour: 0.95, shape: 0.85 });
     expect(s.pair).toMatchObject({ n: 20, bothPresent: 1, colours: 0.8, relation: 0.7 });
     expect(s.bars.map((b) => [b.bar, b.value, b.min, b.met])).toEqual([
@@ -106,10 +107,11 @@ describe('scoreToyResults against the bars', () => {
 
   it('one more mistake of each kind misses that bar alone', () => {
     const miss = (r: ToyResult[]) => scoreToyResults(r, vocab).bars.filter((b) => !b.met).map((b) => b.bar);
-    expect(miss([...singles(2, 3), ...pairs(4, 6)])).toEqual(['single colour']);
-    expect(miss([...singles(1, 4), ...pairs(4, 6)])).toEqual(['single shape']);
-    expect(miss([...singles(1, 3), ...pairs(5, 6)])).toEqual(['pair colours']);
-    expect(miss([...singles(1, 3), ...pairs(4, 7)])).toEqual(['pair relation']);
+    expect(miss([...singles(2, 3), ...pairs(4, 2)])).toEqual(['single colour']);
+    expect(miss([...singles(1, 4), ...pairs(4, 2)])).toEqual(['single shape']);
+    expect(miss([...singles(1, 3), ...pairs(5, 1)])).toEqual(['pair colours']);
+    expect(miss([...singles(1, 3), ...pairs(4, 3)])).toEqual(['pair relation']);
+    expect(miss([...singles(1, 3), ...pairs(5, 2)])).toEqual(['pair colours', 'pair relation']);
   });
 
   it('a missing second object fails the pair; no pair images: the pair bars are not met', () => {
