@@ -61,7 +61,11 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, f"{name}.u8.gz"), "wb") as f:
         f.write(gzip.compress(np.stack(images).tobytes(), mtime=0))
-    json.dump({"size": S.SIZE, "count": len(labels), "labels": labels}, open(os.path.join(OUT, f"{name}.json"), "w"), indent=1)
+    with open(os.path.join(OUT, f"{name}.json"), "w") as f:
+        if args.version == 1:
+            json.dump({"size": S.SIZE, "count": len(labels), "labels": labels}, f, indent=1)
+        else:  # one scene a line
+            f.write(f'{{"size": {S.SIZE}, "count": {len(labels)}, "labels": [\n' + ",\n".join(json.dumps(l) for l in labels) + "\n]}\n")
     print(f"wrote {len(labels)} scenes to {OUT}/{name}.*")
 
 
