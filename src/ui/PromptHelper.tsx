@@ -40,23 +40,39 @@ export function PromptHelper() {
       setReplaced(null);
     } else setChosen({ forPrompt: prompt, picks: next.picks });
   };
-  const chips = <T extends string>(key: CaptionSlot, words: readonly T[], style?: (w: T) => React.CSSProperties) => (
+  const chips = <T extends string>(key: CaptionSlot, words: readonly T[], style?: (w: T) => React.CSSProperties, none = 'any place') => (
     <div className="chips" role="group" aria-label={key}>
       {words.map((w) => (
-        <button type="button" key={w || 'none'} className={`chip${view.picks[key] === w ? ' on' : ''}`} aria-pressed={view.picks[key] === w} data-testid={`word-${key}-${w || 'none'}`} onClick={() => pick(key, w)}>
+        <button type="button" key={w || 'none'} className={`chip${view.picks[key] === w ? ' on' : ''}`} aria-pressed={view.picks[key] === w} data-testid={`word-${key}-${w.replace(/ /g, '-') || 'none'}`} onClick={() => pick(key, w)}>
           {style && <span className="swatch" style={style(w)} />}
-          {w || 'any place'}
+          {w || none}
         </button>
       ))}
     </div>
   );
+  const colourSwatch = (w: string) => swatch(vocab.colours[w]);
+  // v2's words, where the vocabulary has them: sizes, patterns, relations (then a second object)
+  const sizes = vocab.sizes ? ['', ...Object.keys(vocab.sizes.single).filter(Boolean)] : null;
+  const patterns = vocab.patterns ? ['', ...Object.keys(vocab.patterns)] : null;
+  const relations = vocab.relations ? ['', ...Object.keys(vocab.relations)] : null;
   return (
     <details className="prompt-helper" data-testid="prompt-helper" data-follows={view.follows} open>
       <summary>Words this model knows</summary>
-      {chips('colour', Object.keys(vocab.colours), (w) => swatch(vocab.colours[w]))}
+      {sizes && chips('size', sizes, undefined, 'any size')}
+      {patterns && chips('pattern', patterns, undefined, 'plain')}
+      {chips('colour', Object.keys(vocab.colours), colourSwatch)}
       {chips('shape', vocab.shapes)}
+      {relations && chips('relation', relations, undefined, 'one object')}
+      {view.picks.relation && (
+        <>
+          {sizes && chips('size2', sizes, undefined, 'any size')}
+          {patterns && chips('pattern2', patterns, undefined, 'plain')}
+          {chips('colour2', Object.keys(vocab.colours), colourSwatch)}
+          {chips('shape2', vocab.shapes)}
+        </>
+      )}
       {chips('background', Object.keys(vocab.backgrounds), (w) => swatch(vocab.backgrounds[w]))}
-      {vocab.positions && vocab.captionTemplates.singleAt && chips('position', ['', ...Object.keys(vocab.positions)])}
+      {vocab.positions && vocab.captionTemplates.singleAt && !view.picks.relation && chips('position', ['', ...Object.keys(vocab.positions)])}
       {view.follows ? (
         <p className="muted small">The words follow the prompt: pick one to change it.</p>
       ) : (
@@ -88,7 +104,7 @@ export function PromptHelper() {
           </button>
         </p>
       )}
-      {vocab.captionTemplates.pair && <p className="muted small">Two objects: “{displayCaption(fillCaption(vocab.captionTemplates.pair, { colour1: 'red', shape1: 'circle', colour2: 'blue', shape2: 'square', background: 'white' }))}” (less reliable).</p>}
+      {vocab.captionTemplates.pair && !vocab.relations && <p className="muted small">Two objects: “{displayCaption(fillCaption(vocab.captionTemplates.pair, { colour1: 'red', shape1: 'circle', colour2: 'blue', shape2: 'square', background: 'white' }))}” (less reliable).</p>}
     </details>
   );
 }

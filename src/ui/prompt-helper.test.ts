@@ -38,3 +38,47 @@ describe('prompt helper', () => {
     expect(promptHelperView('a blue sloth', vocab, { shape: 'square' }, last).caption).toBe('a blue square on a black background');
   });
 });
+
+describe('prompt helper with a v2 vocabulary (sizes, stripes, relations)', () => {
+  const v2 = parseToyVocabulary(JSON.parse(readFileSync('scripts/toy-model/v2/vocab.json', 'utf8')))!;
+
+  it('v1’s chips stay v1’s: no size, pattern, relation or second object', () => {
+    expect(Object.keys(promptHelperView('', vocab).picks).sort()).toEqual(['background', 'colour', 'position', 'shape']);
+  });
+
+  it('the chips follow a v2 pair caption, and building it back gives the same caption', () => {
+    const prompt = 'a small striped red circle to the left of an orange square on a gray background';
+    const view = promptHelperView(prompt, v2);
+    expect(view).toEqual({
+      picks: { size: 'small', pattern: 'striped', colour: 'red', shape: 'circle', relation: 'to the left of', size2: '', pattern2: '', colour2: 'orange', shape2: 'square', background: 'gray', position: '' },
+      caption: prompt,
+      follows: true,
+    });
+    expect(promptHelperView('a small striped red circle to the left of a orange square on a gray background', v2).follows).toBe(true); // sent as “an orange”
+  });
+
+  it('chips add a size, stripes and a relation with a second object, with v2’s articles', () => {
+    const start = promptHelperView('', v2);
+    expect(start.caption).toBe('a red circle on a white background');
+    let step = pickWord(start, v2, 'size', 'large');
+    expect(step.prompt).toBe('a large red circle on a white background');
+    step = pickWord(promptHelperView(step.prompt!, v2), v2, 'colour', 'orange');
+    step = pickWord(promptHelperView(step.prompt!, v2), v2, 'size', '');
+    expect(step.prompt).toBe('an orange circle on a white background');
+    step = pickWord(promptHelperView(step.prompt!, v2), v2, 'relation', 'above');
+    expect(step.prompt).toBe('an orange circle above a red square on a white background'); // the second object: another colour, the next shape
+    step = pickWord(promptHelperView(step.prompt!, v2), v2, 'pattern2', 'striped');
+    expect(step.prompt).toBe('an orange circle above a striped red square on a white background');
+    expect(promptHelperView(step.prompt!, v2).follows).toBe(true);
+  });
+
+  it('a position and a relation exclude each other: picking one clears the other', () => {
+    const pair = promptHelperView('a red circle below a blue square on a white background', v2);
+    const placed = pickWord(pair, v2, 'position', 'top');
+    expect(placed.picks).toMatchObject({ position: 'top', relation: '' });
+    expect(placed.prompt).toBe('a red circle on the top on a white background');
+    const back = pickWord(promptHelperView(placed.prompt!, v2), v2, 'relation', 'below');
+    expect(back.picks).toMatchObject({ position: '', relation: 'below' });
+    expect(back.prompt).toBe('a red circle below a green square on a white background'); // the chips follow the prompt: it no longer names the blue square
+  });
+});

@@ -4,13 +4,14 @@
 // Replace (with Undo), so the helper never overwrites it silently. Pure, for the tests.
 import { captionPicks, displayCaption, modelCaption, toModelCaption, type CaptionPicks, type CaptionSlot, type ToyVocabulary } from '../models/toy/vocabulary.ts';
 
-export interface HelperPicks {
+/** The words the chips show: v1's four always, v2's (sizes, patterns, relations, the second object) where the vocabulary has them. */
+export type HelperPicks = {
   colour: string;
   shape: string;
   background: string;
   /** '' = any place */
   position: string;
-}
+} & Partial<Record<'size' | 'pattern' | 'relation' | 'colour2' | 'shape2' | 'size2' | 'pattern2', string>>;
 
 export interface PromptHelperView {
   picks: HelperPicks;
@@ -23,12 +24,22 @@ export interface PromptHelperView {
 const normal = (text: string) => text.trim().replace(/\s+/g, ' ').toLowerCase();
 
 function withDefaults(vocab: ToyVocabulary, picks: CaptionPicks): HelperPicks {
-  return {
-    colour: picks.colour ?? Object.keys(vocab.colours)[0],
+  const colours = Object.keys(vocab.colours);
+  const out: HelperPicks = {
+    colour: picks.colour ?? colours[0],
     shape: picks.shape ?? vocab.shapes[0],
     background: picks.background ?? Object.keys(vocab.backgrounds)[0],
-    position: vocab.captionTemplates.singleAt ? (picks.position ?? '') : '',
+    position: vocab.captionTemplates.singleAt && !picks.relation ? (picks.position ?? '') : '',
   };
+  // '' = no size word / plain / one object
+  if (vocab.sizes) [out.size, out.size2] = [picks.size ?? '', picks.size2 ?? ''];
+  if (vocab.patterns) [out.pattern, out.pattern2] = [picks.pattern ?? '', picks.pattern2 ?? ''];
+  if (vocab.relations) {
+    out.relation = picks.relation ?? '';
+    out.colour2 = picks.colour2 ?? colours.find((c) => c !== out.colour) ?? colours[0];
+    out.shape2 = picks.shape2 ?? vocab.shapes[1 % vocab.shapes.length];
+  }
+  return out;
 }
 
 /**
@@ -47,5 +58,8 @@ export function promptHelperView(prompt: string, vocab: ToyVocabulary, chosen: C
 /** The picks after clicking `word` in `slot`, and the prompt that goes with them when the chips follow the prompt. */
 export function pickWord(view: PromptHelperView, vocab: ToyVocabulary, slot: CaptionSlot, word: string): { picks: HelperPicks; prompt: string | null } {
   const picks = { ...view.picks, [slot]: word };
+  // one object at a named place, or two in a relation
+  if (slot === 'relation' && word) picks.position = '';
+  if (slot === 'position' && word && picks.relation) picks.relation = '';
   return { picks, prompt: view.follows ? displayCaption(modelCaption(vocab, picks)) : null };
 }

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { boxBlur } from './testing/box-blur.ts';
 import { accuracy, readScene, rgbStackImage, type Expected, type RgbaLike, type ScenePalettes } from './scene-check.ts';
 
 const dir = new URL('./__fixtures__/', import.meta.url);
@@ -13,30 +14,6 @@ const rgb = gunzipSync(readFileSync(new URL('scenes.u8.gz', dir)));
 
 const scene = (k: number): RgbaLike => rgbStackImage(rgb, meta.size, k);
 
-/** A separable box blur of radius r (edges clamped). */
-function blur(img: RgbaLike, r: number): RgbaLike {
-  const { width: w, height: h } = img;
-  let src = Float32Array.from(img.data as ArrayLike<number>);
-  for (const [dx, dy] of [[1, 0], [0, 1]]) {
-    const dst = new Float32Array(src.length);
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        for (let c = 0; c < 4; c++) {
-          let s = 0;
-          for (let k = -r; k <= r; k++) {
-            const xx = Math.min(w - 1, Math.max(0, x + k * dx));
-            const yy = Math.min(h - 1, Math.max(0, y + k * dy));
-            s += src[4 * (yy * w + xx) + c];
-          }
-          dst[4 * (y * w + x) + c] = s / (2 * r + 1);
-        }
-      }
-    }
-    src = dst;
-  }
-  return { width: w, height: h, data: Uint8ClampedArray.from(src, Math.round) };
-}
-
 describe('readScene on the training scenes', () => {
   it('has the 108 ground-truth scenes (3 backgrounds × 6 colours × 3 shapes × 2)', () => {
     expect(meta.labels).toHaveLength(108);
@@ -45,7 +22,7 @@ describe('readScene on the training scenes', () => {
 
   for (const r of [0, 2, 3]) {
     it(`reads every scene right${r ? ` after a ${2 * r + 1}×${2 * r + 1} box blur` : ''}`, () => {
-      const pairs = meta.labels.map((expected, k) => ({ expected, read: readScene(r ? blur(scene(k), r) : scene(k), vocab) }));
+      const pairs = meta.labels.map((expected, k) => ({ expected, read: readScene(r ? boxBlur(scene(k), r) : scene(k), vocab) }));
       const wrong = pairs.filter((p) => p.read.shape !== p.expected.shape || p.read.colour !== p.expected.colour || p.read.background !== p.expected.background);
       expect(wrong.map((p) => `${p.expected.caption} → ${p.read.colour} ${p.read.shape} on ${p.read.background} (fill ${p.read.fill.toFixed(2)})`)).toEqual([]);
       expect(accuracy(pairs)).toEqual({ n: 108, background: 1, colour: 1, shape: 1 });

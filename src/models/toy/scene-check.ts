@@ -1,14 +1,18 @@
-// Reads a toy-model image back into words: background, the object's colour and its shape, with the
-// palettes of the toy model's vocabulary (public/models/toy/slothful_toy.json). This is how we
-// score what the toy model draws (scripts/toy-model/check.ts) and what the browser drew (e2e).
-// Plain pixel statistics, no learning: background = median of the 3-pixel frame; object = the
-// largest 4-connected blob of pixels farther from it than half the farthest pixel; colour = nearest palette entry to
-// the median of the blob's core; shape = how full the blob's bounding box is and where its width is.
+// Reads a toy-model image back into words: background, the objects' colours and shapes (v2: also
+// where each one is, how large, striped or not), with the palettes of the toy model's vocabulary
+// (public/models/toy/slothful_toy.json). This is how we score what the toy model draws
+// (scripts/toy-model/check.ts) and what the browser drew (e2e).
+// Plain pixel statistics, no learning: background = median of the 3-pixel frame; objects = the
+// largest 4-connected blobs of pixels farther from it than half the farthest pixel (v2: capped so a
+// stripe's dark rows, colour × shade, stay in the blob); colour = nearest palette entry to the median
+// of a blob's core (v2: a vote of the core's pixels over the palette and its stripe shades, so a dark
+// stripe is not read as another colour); shape = how full the blob's bounding box is and where its
+// width is. What a two-object reading means against its caption: scene-judge.ts.
 
-import type { Rgb, ToyVocabulary } from './vocabulary.ts';
+import type { Pair, Rgb, ToyVocabulary } from './vocabulary.ts';
 
-/** The part of the vocabulary the reader needs: the shapes and both palettes. */
-export type ScenePalettes = Pick<ToyVocabulary, 'shapes' | 'colours' | 'backgrounds'>;
+/** The part of the vocabulary the reader needs: the shapes, both palettes and (v2) the stripe patterns and size ranges. */
+export type ScenePalettes = Pick<ToyVocabulary, 'shapes' | 'colours' | 'backgrounds'> & Partial<Pick<ToyVocabulary, 'patterns' | 'sizes'>>;
 
 export interface SceneReading {
   background: string;
@@ -18,6 +22,26 @@ export interface SceneReading {
   fill: number;
   /** blob pixels (0: nothing found) */
   area: number;
+}
+
+/** One object of a (v2) scene. */
+export interface ObjectReading {
+  colour: string;
+  shape: string;
+  fill: number;
+  area: number;
+  /** the blob's centroid [x, y], pixels (pixel i spans [i, i + 1], as scenes.py draws) */
+  centroid: Pair;
+  /** max(width, height) of the blob's bounding box, pixels: the object's size as scenes.py draws it */
+  side: number;
+  /** '' (plain) or the vocabulary's pattern ('striped') */
+  pattern: string;
+}
+
+export interface ObjectsReading {
+  background: string;
+  /** largest first; fewer than asked for where fewer are found */
+  objects: ObjectReading[];
 }
 
 export interface RgbaLike {
@@ -40,8 +64,23 @@ export function rgbStackImage(rgb: Uint8Array, size: number, k: number): RgbaLik
 const FRAME = 3;
 /** An object pixel is farther from the background than half the farthest pixel (and than this). */
 const MIN_OBJECT_DISTANCE = 40;
+/** A blob smaller than this (pixels) is no object. */
+const MIN_OBJECT_AREA = 16;
+
+/**
+ * With size ranges (v2), a blob is an object only from half the area of the smallest object the
+ * vocabulary draws (a triangle of the smallest side: 20 px → 100 px): specks and fragments of a
+ * blurred object are not a second object. v1: MIN_OBJECT_AREA.
+ */
+function minObjectArea(vocab: ScenePalettes): number {
+  const sides = Object.values(vocab.sizes ?? {}).flatMap((ranges) => Object.values(ranges).map(([lo]) => lo));
+  return sides.length ? Math.max(MIN_OBJECT_AREA, (0.5 * 0.5 * Math.min(...sides) ** 2)) : MIN_OBJECT_AREA;
+}
+/** Stripes are told only where a blob has at least this many inner pixels in dark and in bright bands. */
+const MIN_BAND_PIXELS = 4;
 
 const dist = (a: Rgb, b: Rgb) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+const shaded = (c: Rgb, s: number): Rgb => [c[0] * s, c[1] * s, c[2] * s];
 
 export function nearest(palette: Readonly<Record<string, Rgb>>, c: Rgb): string {
   let best = '';
@@ -74,10 +113,10 @@ function frameColour(img: RgbaLike): Rgb {
   return [median(ch[0]), median(ch[1]), median(ch[2])];
 }
 
-/** The largest 4-connected component of `mask` (indices). */
-function largestBlob(mask: Uint8Array, w: number, h: number): number[] {
+/** The 4-connected components of `mask` (pixel indices), largest first (equal sizes in scan order). */
+function blobsOf(mask: Uint8Array, w: number, h: number): number[][] {
   const seen = new Uint8Array(mask.length);
-  let best: number[] = [];
+  const out: number[][] = [];
   for (let start = 0; start < mask.length; start++) {
     if (!mask[start] || seen[start]) continue;
     const blob: number[] = [];
@@ -97,19 +136,25 @@ function largestBlob(mask: Uint8Array, w: number, h: number): number[] {
         }
       }
     }
-    if (blob.length > best.length) best = blob;
+    out.push(blob);
   }
-  return best;
+  return out.sort((a, b) => b.length - a.length); // stable: ties keep scan order
 }
 
-/** square / circle / triangle from the blob's fill of its bounding box and its row widths. */
-function shapeOf(blob: number[], w: number): { shape: string; fill: number } {
+/** [x0, y0, x1, y1] (inclusive) of a blob. */
+function boundsOf(blob: readonly number[], w: number): [number, number, number, number] {
   let [x0, y0, x1, y1] = [Infinity, Infinity, -1, -1];
   for (const i of blob) {
     const x = i % w;
     const y = (i - x) / w;
     [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
   }
+  return [x0, y0, x1, y1];
+}
+
+/** square / circle / triangle from the blob's fill of its bounding box and its row widths. */
+function shapeOf(blob: number[], w: number): { shape: string; fill: number } {
+  const [x0, y0, x1, y1] = boundsOf(blob, w);
   const bw = x1 - x0 + 1;
   const bh = y1 - y0 + 1;
   const fill = blob.length / (bw * bh);
@@ -124,21 +169,127 @@ function shapeOf(blob: number[], w: number): { shape: string; fill: number } {
   return { shape: fill >= 0.89 ? 'square' : 'circle', fill };
 }
 
-/** What a single-object toy image shows. */
-export function readScene(img: RgbaLike, vocab: ScenePalettes): SceneReading {
+/**
+ * How close to the background an object pixel may be: none but v1's rule without patterns; with
+ * stripes, half the distance from the background to the darkest shade of any colour, so a dark row
+ * stays in its blob (else a bright object beside a striped dark one would cut that one in bands).
+ */
+function thresholdCap(vocab: ScenePalettes, bg: Rgb): number {
+  let cap = Infinity;
+  for (const p of Object.values(vocab.patterns ?? {})) for (const c of Object.values(vocab.colours)) cap = Math.min(cap, 0.5 * dist(shaded(c, p.shade), bg));
+  return cap;
+}
+
+interface Analysis {
+  background: string;
+  /** every pixel's distance from the frame's colour */
+  d: Float32Array;
+  blobs: number[][];
+}
+
+function analyse(img: RgbaLike, vocab: ScenePalettes): Analysis {
   const bgRgb = frameColour(img);
   const background = nearest(vocab.backgrounds, bgRgb);
   const n = img.width * img.height;
   const d = Float32Array.from({ length: n }, (_, i) => dist(pixel(img, i), bgRgb));
-  const threshold = Math.max(MIN_OBJECT_DISTANCE, 0.5 * d.reduce((m, v) => Math.max(m, v), 0));
+  const threshold = Math.max(MIN_OBJECT_DISTANCE, Math.min(0.5 * d.reduce((m, v) => Math.max(m, v), 0), thresholdCap(vocab, bgRgb)));
   const mask = Uint8Array.from(d, (v) => (v > threshold ? 1 : 0));
-  const blob = largestBlob(mask, img.width, img.height);
-  if (blob.length < 16) return { background, colour: 'none', shape: 'none', fill: 0, area: blob.length };
+  return { background, d, blobs: blobsOf(mask, img.width, img.height) };
+}
+
+/**
+ * The colour of a blob's core. v1 (no patterns): the palette entry nearest the core's median. With
+ * patterns: each core pixel votes for the colour of its nearest palette entry or stripe shade (a
+ * yellow's dark row, 0.6 × yellow, is nearer orange than yellow).
+ */
+function colourOf(core: Rgb[], vocab: ScenePalettes): string {
+  const patterns = Object.values(vocab.patterns ?? {});
+  if (!patterns.length) return nearest(vocab.colours, [median(core.map((p) => p[0])), median(core.map((p) => p[1])), median(core.map((p) => p[2]))]);
+  const entries = Object.entries(vocab.colours).flatMap(([name, rgb]) => [{ name, rgb }, ...patterns.map((p) => ({ name, rgb: shaded(rgb, p.shade) }))]);
+  const votes = new Map<string, number>();
+  for (const p of core) {
+    let best = entries[0];
+    for (const e of entries) if (dist(e.rgb, p) < dist(best.rgb, p)) best = e;
+    votes.set(best.name, (votes.get(best.name) ?? 0) + 1);
+  }
+  let [colour, most] = ['', -1];
+  for (const name of Object.keys(vocab.colours)) if ((votes.get(name) ?? 0) > most) [colour, most] = [name, votes.get(name) ?? 0];
+  return colour;
+}
+
+/**
+ * '' (plain) or the pattern whose stripes the blob shows: stripes are anchored to the image grid
+ * (rows y mod period < dark are the colour × shade), so compare the blob's inner pixels (2 px inside
+ * its edge) in the middle rows of the dark bands with those of the bright bands, as a share of the
+ * colour (projection on it). Striped: the ratio is nearer the shade than 1. Per-pixel shades would
+ * not do: on a black background an edge blended with it is the colour × coverage, a dark shade too.
+ */
+function patternOf(img: RgbaLike, blob: readonly number[], colour: string, vocab: ScenePalettes): string {
+  const rgb = vocab.colours[colour];
+  const patterns = Object.entries(vocab.patterns ?? {});
+  if (!rgb || !patterns.length) return '';
+  const w = img.width;
+  const inBlob = new Uint8Array(img.width * img.height);
+  for (const i of blob) inBlob[i] = 1;
+  const inside = (x: number, y: number) => x >= 0 && y >= 0 && x < w && y < img.height && inBlob[y * w + x] === 1;
+  const norm2 = rgb[0] * rgb[0] + rgb[1] * rgb[1] + rgb[2] * rgb[2];
+  let [best, bestRatio] = ['', Infinity];
+  for (const [name, pat] of patterns) {
+    const sums = { dark: [0, 0], bright: [0, 0] };
+    for (const i of blob) {
+      const x = i % w;
+      const y = (i - x) / w;
+      const phase = y % pat.period;
+      // the middle rows of each band (2 rows from its ends: anti-aliasing and blur mix the ends)
+      const band = phase >= 2 && phase < pat.dark - 2 ? sums.dark : phase >= pat.dark + 2 && phase < pat.period - 2 ? sums.bright : null;
+      if (!band || !(inside(x - 2, y) && inside(x + 2, y) && inside(x, y - 2) && inside(x, y + 2))) continue;
+      const p = pixel(img, i);
+      band[0] += (p[0] * rgb[0] + p[1] * rgb[1] + p[2] * rgb[2]) / norm2;
+      band[1]++;
+    }
+    if (sums.dark[1] < MIN_BAND_PIXELS || sums.bright[1] < MIN_BAND_PIXELS) continue;
+    const ratio = sums.dark[0] / sums.dark[1] / (sums.bright[0] / sums.bright[1]);
+    if (ratio < (1 + pat.shade) / 2 && ratio < bestRatio) [best, bestRatio] = [name, ratio];
+  }
+  return best;
+}
+
+function readObject(img: RgbaLike, blob: number[], d: Float32Array, vocab: ScenePalettes): ObjectReading {
+  const w = img.width;
   // The core: blob pixels farthest from the background (edges are blended with it).
   const byDistance = blob.map((i) => ({ i, d: d[i] })).sort((a, b) => b.d - a.d);
   const core = byDistance.slice(0, Math.max(8, byDistance.length >> 1)).map((e) => pixel(img, e.i));
-  const colour = nearest(vocab.colours, [median(core.map((p) => p[0])), median(core.map((p) => p[1])), median(core.map((p) => p[2]))]);
-  return { background, colour, ...shapeOf(blob, img.width), area: blob.length };
+  const colour = colourOf(core, vocab);
+  const [x0, y0, x1, y1] = boundsOf(blob, w);
+  let [sx, sy] = [0, 0];
+  for (const i of blob) [sx, sy] = [sx + (i % w), sy + Math.floor(i / w)];
+  return {
+    colour,
+    ...shapeOf(blob, w),
+    area: blob.length,
+    centroid: [sx / blob.length + 0.5, sy / blob.length + 0.5],
+    side: Math.max(x1 - x0 + 1, y1 - y0 + 1),
+    pattern: patternOf(img, blob, colour, vocab),
+  };
+}
+
+/** The (at most `max`) largest objects of a toy image, largest first. */
+export function readObjects(img: RgbaLike, vocab: ScenePalettes, max = 2): ObjectsReading {
+  const { background, d, blobs } = analyse(img, vocab);
+  const objects = blobs
+    .slice(0, max)
+    .filter((b) => b.length >= minObjectArea(vocab))
+    .map((b) => readObject(img, b, d, vocab));
+  return { background, objects };
+}
+
+/** What a single-object toy image shows (its largest object). */
+export function readScene(img: RgbaLike, vocab: ScenePalettes): SceneReading {
+  const { background, d, blobs } = analyse(img, vocab);
+  const blob = blobs[0] ?? [];
+  if (blob.length < minObjectArea(vocab)) return { background, colour: 'none', shape: 'none', fill: 0, area: blob.length };
+  const { colour, shape, fill, area } = readObject(img, blob, d, vocab);
+  return { background, colour, shape, fill, area };
 }
 
 export interface Expected {
