@@ -11,6 +11,7 @@ import { splitUnet, type SplitUnet } from '../onnx/surgery.ts';
 import { planGeneration, windowLabel, type SaParams, type SaWindow } from '../sa/index.ts';
 import { CliUsageError } from './args.ts';
 import type { HostTensor } from '../gpu/ort-tensors.ts';
+import { sdxlTimeIds } from '../pipeline/sdxl-conditioning.ts';
 
 /** A file as a plain Uint8Array: a Node Buffer's `slice()` does not copy, which breaks aligned re-views. */
 export function readBytes(path: string): Uint8Array {
@@ -64,7 +65,8 @@ export function hostTensor(dt: DataType, values: Float32Array, dims: number[]): 
 }
 
 export interface UnetStepInputs {
-  feeds: Record<(typeof UNET_INPUTS)[number], HostTensor>;
+  /** the usual three, and an SDXL U-Net's text_embeds and time_ids */
+  feeds: Record<(typeof UNET_INPUTS)[number], HostTensor> & { text_embeds?: HostTensor; time_ids?: HostTensor };
   B: number;
   h: number;
   w: number;
@@ -73,7 +75,7 @@ export interface UnetStepInputs {
 }
 
 /** Reads sample [B,4,h,w], timestep (.npy [B] / [] or a number) and context [B,77,D] in the model's types. */
-export function readUnetInputs(split: SplitUnet, paths: { sample: string; timestep: string; context: string }, read: (p: string) => Uint8Array = readBytes): UnetStepInputs {
+export function readUnetInputs(split: SplitUnet, paths: { sample: string; timestep: string; context: string; textEmbeds?: string; timeIds?: string }, read: (p: string) => Uint8Array = readBytes): UnetStepInputs {
   const missing = UNET_INPUTS.filter((n) => !split.graphInputs.some((g) => g.name === n));
   if (missing.length) throw new CliUsageError(`The U-Net has no input(s) ${missing.join(', ')} (it has ${split.graphInputs.map((g) => g.name).join(', ')}).`);
   const typeOf = (n: string) => split.graphInputs.find((g) => g.name === n)!.dataType;
@@ -98,8 +100,31 @@ export function readUnetInputs(split: SplitUnet, paths: { sample: string; timest
     sample: hostTensor(typeOf('sample'), asNumbers(sample), sample.shape),
     timestep: hostTensor(typeOf('timestep'), tValues, tDims),
     encoder_hidden_states: hostTensor(typeOf('encoder_hidden_states'), asNumbers(context), context.shape),
+    ...sdxlFeeds(split, paths, read, B, h, w),
   };
   return { feeds, B, h, w, t: tValues[0] };
+}
+
+/** An SDXL U-Net's text_embeds [B, P] (from --text-embeds) and time_ids [B, 6] (--time-ids, or SDXL's default for the sample's size). */
+function sdxlFeeds(split: SplitUnet, paths: { textEmbeds?: string; timeIds?: string }, read: (p: string) => Uint8Array, B: number, h: number, w: number): { text_embeds?: HostTensor; time_ids?: HostTensor } {
+  const typeOf = (n: string) => split.graphInputs.find((g) => g.name === n)?.dataType;
+  const [te, ti] = [typeOf('text_embeds'), typeOf('time_ids')];
+  if (te === undefined || ti === undefined) {
+    if (paths.textEmbeds || paths.timeIds) throw new CliUsageError('--text-embeds and --time-ids are for an SDXL U-Net (inputs text_embeds and time_ids); this one has neither.');
+    return {};
+  }
+  if (!paths.textEmbeds) throw new CliUsageError('This is an SDXL U-Net: pass its pooled prompt with --text-embeds e.npy ([B, P]).');
+  const embeds = readNpy(read(paths.textEmbeds));
+  if (embeds.shape.length !== 2 || embeds.shape[0] !== B) throw new CliUsageError(`--text-embeds must be [B, P] with the sample's B = ${B}, got [${embeds.shape.join(', ')}].`);
+  let ids: Float32Array;
+  if (paths.timeIds) {
+    const t = readNpy(read(paths.timeIds));
+    if (t.shape.length !== 2 || t.shape[0] !== B || t.shape[1] !== 6) throw new CliUsageError(`--time-ids must be [B, 6] with the sample's B = ${B}, got [${t.shape.join(', ')}].`);
+    ids = asNumbers(t);
+  } else {
+    ids = sdxlTimeIds(8 * h, 8 * w, B);
+  }
+  return { text_embeds: hostTensor(te, asNumbers(embeds), embeds.shape), time_ids: hostTensor(ti, ids, [B, 6]) };
 }
 
 export interface SiteReport {
