@@ -22,15 +22,14 @@ export const USAGE = `usage:
             [every generate flag]: one PNG per cell and DIR/index.html
   cli unet-step --unet model.onnx [--external weights.pb] --sample s.npy --timestep t.npy|T
                 --context c.npy --out out.npy [--sites sites.json] [--sa '<json>'|@file] [--cpu]
-                [--f16-path native|packed] [--text-embeds e.npy] [--time-ids i.npy]
+                [--f16-path native|packed] [--text-embeds e.npy] [--time-ids i.npy|H,W,top,left,TH,TW]
+  (SDXL U-Nets need --text-embeds [B, P]; --time-ids defaults to the latent's pixel size, no crop)
   --sa takes SPEC_SA §2's canonical JSON; a partial object merges over the defaults (or --preset's SA).
   --preset takes an app share link (or its query); without --model, the link's model is used (its
   custom URL mu=, or a registry model's location); with --model, a notice says the link's is not.
   --f16-path forces how fp16 SA sites read their tensors: native (enable f16; needs shader-f16) or
   packed (u32 + unpack2x16float, any adapter); default native where the adapter has shader-f16.
-  --previews DIR writes each U-Net step's quick preview (latent → RGB, upscaled ×8) as DIR/step-NNN.png.
-  --text-embeds [B, P] and --time-ids [B, 6] feed an SDXL U-Net's added conditions; --time-ids defaults
-  to SDXL's [8h, 8w, 0, 0, 8h, 8w] per row (original = target = the sample's image size).`;
+  --previews DIR writes each U-Net step's quick preview (latent → RGB, upscaled ×8) as DIR/step-NNN.png.`;
 
 export interface GenerateArgs {
   command: 'generate';
@@ -59,15 +58,15 @@ export interface UnetStepArgs {
   /** a .npy path, or a number */
   timestep: string;
   context: string;
+  /** SDXL: pooled text embeddings .npy [B, P] */
+  textEmbeds?: string;
+  /** SDXL: a .npy [B, 6] or six comma-separated numbers (original h, w, crop top, left, target h, w) */
+  timeIds?: string;
   out: string;
   sites?: string;
   sa?: string;
   cpu: boolean;
   f16Path?: F16Path;
-  /** SDXL: the pooled prompt [B, P] (.npy) */
-  textEmbeds?: string;
-  /** SDXL: time_ids [B, 6] (.npy); default [8h, 8w, 0, 0, 8h, 8w] */
-  timeIds?: string;
 }
 
 export interface SweepArgs extends Omit<GenerateArgs, 'command'> {
@@ -104,13 +103,13 @@ const UNET_STEP_OPTIONS = {
   sample: { type: 'string' },
   timestep: { type: 'string' },
   context: { type: 'string' },
+  'text-embeds': { type: 'string' },
+  'time-ids': { type: 'string' },
   out: { type: 'string' },
   sites: { type: 'string' },
   sa: { type: 'string' },
   cpu: { type: 'boolean', default: false },
   'f16-path': { type: 'string' },
-  'text-embeds': { type: 'string' },
-  'time-ids': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 /** A finite number (integer when asked) or a CliUsageError naming the flag. */
@@ -196,13 +195,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       sample: required(command, 'sample', v.sample),
       timestep: required(command, 'timestep', v.timestep),
       context: required(command, 'context', v.context),
+      textEmbeds: v['text-embeds'],
+      timeIds: v['time-ids'],
       out: required(command, 'out', v.out),
       sites: v.sites,
       sa: v.sa,
       cpu: v.cpu ?? false,
       f16Path: parseF16Path(v['f16-path']),
-      textEmbeds: v['text-embeds'],
-      timeIds: v['time-ids'],
     };
   }
   throw new CliUsageError(`Unknown command ${JSON.stringify(command)}.\n${USAGE}`);

@@ -20,6 +20,8 @@ export function readBytes(path: string): Uint8Array {
 }
 
 export const UNET_INPUTS = ['sample', 'timestep', 'encoder_hidden_states'] as const;
+/** SDXL's extra inputs (optimum's UNetOnnxConfig with addition_embed_type "text_time"). */
+export const SDXL_UNET_INPUTS = ['text_embeds', 'time_ids'] as const;
 
 /** Reads the model and the external data it names (from `external`, or beside the model) and splits it. */
 export function loadSplitUnet(unetPath: string, external?: string): SplitUnet {
@@ -65,8 +67,7 @@ export function hostTensor(dt: DataType, values: Float32Array, dims: number[]): 
 }
 
 export interface UnetStepInputs {
-  /** the usual three, and an SDXL U-Net's text_embeds and time_ids */
-  feeds: Record<(typeof UNET_INPUTS)[number], HostTensor> & { text_embeds?: HostTensor; time_ids?: HostTensor };
+  feeds: Record<(typeof UNET_INPUTS)[number], HostTensor> & Partial<Record<(typeof SDXL_UNET_INPUTS)[number], HostTensor>>;
   B: number;
   h: number;
   w: number;
@@ -74,7 +75,37 @@ export interface UnetStepInputs {
   t: number;
 }
 
-/** Reads sample [B,4,h,w], timestep (.npy [B] / [] or a number) and context [B,77,D] in the model's types. */
+/**
+ * SDXL's text_embeds [B, P] (.npy) and time_ids [B, 6] (.npy, or six numbers repeated per batch
+ * element; default: original = target = the latent's pixel size 8h × 8w, crop 0, 0 — what
+ * diffusers' StableDiffusionXLPipeline passes for a plain generation at that size).
+ */
+function readXlInputs(split: SplitUnet, B: number, h: number, w: number, paths: { textEmbeds?: string; timeIds?: string }, read: (p: string) => Uint8Array): Partial<UnetStepInputs['feeds']> {
+  const has = (n: string) => split.graphInputs.some((g) => g.name === n);
+  if (!has('text_embeds') && !has('time_ids')) {
+    if (paths.textEmbeds || paths.timeIds) throw new CliUsageError('--text-embeds / --time-ids are for SDXL U-Nets; this U-Net has no text_embeds / time_ids inputs.');
+    return {};
+  }
+  const typeOf = (n: string) => split.graphInputs.find((g) => g.name === n)!.dataType;
+  if (!paths.textEmbeds) throw new CliUsageError('This is an SDXL U-Net (inputs text_embeds, time_ids): pass --text-embeds e.npy [B, P] (text_encoder_2\'s text_embeds).');
+  const te = readNpy(read(paths.textEmbeds));
+  const P = declaredDims(split, 'text_embeds')?.[1];
+  if (te.shape.length !== 2 || te.shape[0] !== B || (P !== undefined && te.shape[1] !== P)) throw new CliUsageError(`--text-embeds must be [${B}, ${P ?? 'P'}], got [${te.shape.join(', ')}].`);
+  let ids: Float32Array;
+  if (!paths.timeIds) ids = sdxlTimeIds(8 * h, 8 * w, B);
+  else if (/\.npy$/i.test(paths.timeIds)) {
+    const t = readNpy(read(paths.timeIds));
+    if (t.shape.length !== 2 || t.shape[0] !== B || t.shape[1] !== 6) throw new CliUsageError(`--time-ids must be [${B}, 6], got [${t.shape.join(', ')}].`);
+    ids = asNumbers(t);
+  } else {
+    const six = paths.timeIds.split(',').map(Number);
+    if (six.length !== 6 || !six.every(Number.isFinite)) throw new CliUsageError(`--time-ids must be a .npy file or six numbers (H,W,top,left,TH,TW), got ${JSON.stringify(paths.timeIds)}.`);
+    ids = Float32Array.from({ length: 6 * B }, (_, i) => six[i % 6]);
+  }
+  return { text_embeds: hostTensor(typeOf('text_embeds'), asNumbers(te), te.shape), time_ids: hostTensor(typeOf('time_ids'), ids, [B, 6]) };
+}
+
+/** Reads sample [B,4,h,w], timestep (.npy [B] / [] or a number) and context [B,77,D] in the model's types (+ SDXL's text_embeds, time_ids). */
 export function readUnetInputs(split: SplitUnet, paths: { sample: string; timestep: string; context: string; textEmbeds?: string; timeIds?: string }, read: (p: string) => Uint8Array = readBytes): UnetStepInputs {
   const missing = UNET_INPUTS.filter((n) => !split.graphInputs.some((g) => g.name === n));
   if (missing.length) throw new CliUsageError(`The U-Net has no input(s) ${missing.join(', ')} (it has ${split.graphInputs.map((g) => g.name).join(', ')}).`);
@@ -100,31 +131,9 @@ export function readUnetInputs(split: SplitUnet, paths: { sample: string; timest
     sample: hostTensor(typeOf('sample'), asNumbers(sample), sample.shape),
     timestep: hostTensor(typeOf('timestep'), tValues, tDims),
     encoder_hidden_states: hostTensor(typeOf('encoder_hidden_states'), asNumbers(context), context.shape),
-    ...sdxlFeeds(split, paths, read, B, h, w),
+    ...readXlInputs(split, B, h, w, paths, read),
   };
   return { feeds, B, h, w, t: tValues[0] };
-}
-
-/** An SDXL U-Net's text_embeds [B, P] (from --text-embeds) and time_ids [B, 6] (--time-ids, or SDXL's default for the sample's size). */
-function sdxlFeeds(split: SplitUnet, paths: { textEmbeds?: string; timeIds?: string }, read: (p: string) => Uint8Array, B: number, h: number, w: number): { text_embeds?: HostTensor; time_ids?: HostTensor } {
-  const typeOf = (n: string) => split.graphInputs.find((g) => g.name === n)?.dataType;
-  const [te, ti] = [typeOf('text_embeds'), typeOf('time_ids')];
-  if (te === undefined || ti === undefined) {
-    if (paths.textEmbeds || paths.timeIds) throw new CliUsageError('--text-embeds and --time-ids are for an SDXL U-Net (inputs text_embeds and time_ids); this one has neither.');
-    return {};
-  }
-  if (!paths.textEmbeds) throw new CliUsageError('This is an SDXL U-Net: pass its pooled prompt with --text-embeds e.npy ([B, P]).');
-  const embeds = readNpy(read(paths.textEmbeds));
-  if (embeds.shape.length !== 2 || embeds.shape[0] !== B) throw new CliUsageError(`--text-embeds must be [B, P] with the sample's B = ${B}, got [${embeds.shape.join(', ')}].`);
-  let ids: Float32Array;
-  if (paths.timeIds) {
-    const t = readNpy(read(paths.timeIds));
-    if (t.shape.length !== 2 || t.shape[0] !== B || t.shape[1] !== 6) throw new CliUsageError(`--time-ids must be [B, 6] with the sample's B = ${B}, got [${t.shape.join(', ')}].`);
-    ids = asNumbers(t);
-  } else {
-    ids = sdxlTimeIds(8 * h, 8 * w, B);
-  }
-  return { text_embeds: hostTensor(te, asNumbers(embeds), embeds.shape), time_ids: hostTensor(ti, ids, [B, 6]) };
 }
 
 export interface SiteReport {
