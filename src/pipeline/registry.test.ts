@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sdUnetSites } from '../sa/index.ts';
 import { MAX_SINGLE_FILE_BYTES, MODEL_REGISTRY, refusalReason, SD_SIZE_MULTIPLE, sizeRefusal } from './registry.ts';
 
 const tiny = MODEL_REGISTRY.find((e) => e.id === 'tiny')!;
@@ -38,6 +39,7 @@ describe('SDXL entries', () => {
       expect([e.needs.shaderF16, e.defaults.width, e.defaults.height, e.defaults.scheduler, e.defaults.steps]).toEqual([true, 1024, 1024, 'euler', 4]);
       expect(sizeRefusal(e, e.defaults.width, e.defaults.height)).toBeUndefined();
       expect(refusalReason(e, { ...caps, shaderF16: false })).toMatch(/shader-f16/);
+      expect(sdUnetSites(e.unet).length).toBe(70);
     }
   });
 

@@ -3,7 +3,7 @@
 
 import type { PipelineLayout } from './load-pipeline.ts';
 import { EMBEDDED_DEFAULTS, EMBEDDED_MODEL_ID, type ModelDefaults } from '../params/model-defaults.ts';
-import { SD_UNET_LAYOUT, type SdUnetLayout } from '../sa/index.ts';
+import { SD_UNET_LAYOUT, SDXL_UNET_LAYOUT, type SdUnetLayout } from '../sa/index.ts';
 
 export interface ModelNeeds {
   /** fp16 weights: the adapter must offer shader-f16 */
@@ -157,6 +157,8 @@ export const MODEL_REGISTRY: readonly ModelEntry[] = [
     id: 'sdxl-lightning-4step-3shard',
     label: 'SDXL-Lightning 4-step (fp16, U-Net in 3 shards)',
     base: `${HF}/Cyronius/sdxl-lightning-4step-onnx-web-fp16-3shard/resolve/main`,
+    // SDXL-Lightning is distilled from SDXL base: the same U-Net (70 attn1 sites)
+    unet: SDXL_UNET_LAYOUT,
     approxDownloadMB: 6900,
     needs: { shaderF16: true, minBufferBytes: SDXL_MIN_BUFFER_BYTES, largestFileBytes: 2.0 * GB, sizeMultiple: SDXL_SIZE_MULTIPLE, approxGpuMemoryMB: 6900 },
     defaults: { scheduler: 'euler', steps: 4, guidance: 1, width: 1024, height: 1024 },
@@ -169,6 +171,8 @@ export const MODEL_REGISTRY: readonly ModelEntry[] = [
     id: 'sdxl-lightning-4step',
     label: 'SDXL-Lightning 4-step (fp16, one 4.8 GB U-Net file)',
     base: `${HF}/Cyronius/sdxl-lightning-4step-onnx-web/resolve/main`,
+    // SDXL-Lightning is distilled from SDXL base: the same U-Net (70 attn1 sites)
+    unet: SDXL_UNET_LAYOUT,
     approxDownloadMB: 6500,
     needs: { shaderF16: true, minBufferBytes: SDXL_MIN_BUFFER_BYTES, largestFileBytes: 4.8 * GB, sizeMultiple: SDXL_SIZE_MULTIPLE, approxGpuMemoryMB: 6500 },
     defaults: { scheduler: 'euler', steps: 4, guidance: 1, width: 1024, height: 1024 },
@@ -186,6 +190,8 @@ export const MODEL_REGISTRY: readonly ModelEntry[] = [
     id: 'sdxl-lightning-d0gr',
     label: 'SDXL-Lightning (fp16, d0gr WebGPU export)',
     base: `${HF}/d0gr/sdxl-lightning-onnx-webgpu/resolve/main`,
+    // SDXL-Lightning is distilled from SDXL base: the same U-Net (70 attn1 sites)
+    unet: SDXL_UNET_LAYOUT,
     approxDownloadMB: 6900,
     needs: { shaderF16: true, minBufferBytes: SDXL_MIN_BUFFER_BYTES, largestFileBytes: 2.0 * GB, sizeMultiple: SDXL_SIZE_MULTIPLE, approxGpuMemoryMB: 6900 },
     defaults: { scheduler: 'euler', steps: 4, guidance: 1.5, width: 1024, height: 1024 },
