@@ -8,7 +8,9 @@ import { findAttnSites } from '../onnx/sites.ts';
 import { attn1SiteCount, PIPELINE_CONFIGS } from './configs.ts';
 import { buildUnet, type BuiltModel } from './unet.ts';
 import * as ort from 'onnxruntime-node';
-import { allFinite, cpuSession, floatTensor, maxAbsDiff, normal, toF32, unetFeeds } from './testing/cpu-run.ts';
+import { allFinite, cpuSession, floatTensor, maxAbsDiff, normal, runCpu, toF32, unetFeeds } from './testing/cpu-run.ts';
+import { castFloat16IoToFloat32 } from '../onnx/io-casts.ts';
+import { decodeModel, encodeModel } from '../onnx/proto.ts';
 import { GraphIndex } from './testing/graph-query.ts';
 import type { AttentionStyle } from './attention.ts';
 
@@ -97,6 +99,15 @@ describe('tiny-xl U-Net on onnxruntime CPU', { timeout: 300_000 }, () => {
     const otherSize = await run('torch2', (f) => (f.time_ids = floatTensor('float32', Float32Array.from([512, 512, 0, 0, 1024, 1024, 512, 512, 0, 0, 1024, 1024]), [2, 6])));
     expect(maxAbsDiff(base, otherText)).toBeGreaterThan(1e-4);
     expect(maxAbsDiff(base, otherSize)).toBeGreaterThan(1e-4);
+  });
+
+  it('float16 behind float32 edges (the public web form) stays within half-precision error of float32', async () => {
+    const m = decodeModel(buildUnet(u, { attention: 'ort-fused', dtype: 'float16', seed: 1 }).model);
+    expect(castFloat16IoToFloat32(m)).toBe(6); // five inputs, one output
+    const feeds = unetFeeds('float32', spec);
+    const out = toF32((await runCpu({ model: encodeModel(m) }, feeds)).out_sample);
+    expect(allFinite(out)).toBe(true);
+    expect(maxAbsDiff(out, outputs.get('torch2')!)).toBeLessThanOrEqual(5e-2); // as the tiny U-Net's fp16 bound
   });
 
   it('torch1 and ort-fused are the same model as torch2 (1e-5)', async () => {
