@@ -71,6 +71,17 @@ describe('tiny-xl U-Net graph', () => {
 });
 
 // ~12.7k nodes: session creation takes tens of seconds on a busy 2-core machine
+describe('tiny-xl sites without node names', () => {
+  it('come from the graph alone with the same sides and levels: down_blocks.2 (in) and the mid block both sit at the deepest level', () => {
+    const named = findAttnSites(readModel(model('torch2').model).model);
+    const m = decodeModel(model('torch2').model);
+    for (const n of m.graph!.node) n.name = '';
+    const sites = findAttnSites(m);
+    expect(sites.map((s) => [s.side, s.level, s.channels])).toEqual(named.map((s) => [s.side, s.level, s.channels]));
+    expect([sites[23].name, sites[24].name, sites[33].name, sites[34].name]).toEqual(['attn1.in.L2.19', 'attn1.mid.L2.0', 'attn1.mid.L2.9', 'attn1.out.L2.0']);
+  });
+});
+
 describe('tiny-xl time embedding, computed by hand', () => {
   // emb = time_embedding(time_proj(t)) + add_embedding(concat[text_embeds, add_time_proj(time_ids).reshape(B, -1)]),
   // with get_timestep_embedding's [cos | sin] halves (flip_sin_to_cos, shift 0) and Gemm = x·Wᵀ + b.
