@@ -8,7 +8,7 @@ import { fromHalf, toHalf } from '../onnx/float16.ts';
 import { readNpy, type NpyArray } from '../onnx/npy.ts';
 import { DataType, decodeModel } from '../onnx/proto.ts';
 import { splitUnet, type SplitUnet } from '../onnx/surgery.ts';
-import { planGeneration, windowLabel, type SaParams, type SaWindow } from '../sa/index.ts';
+import { planGeneration, siteDepth, windowLabel, type SaParams, type SaWindow } from '../sa/index.ts';
 import { CliUsageError } from './args.ts';
 import type { HostTensor } from '../gpu/ort-tensors.ts';
 import { sdxlTimeIds } from '../pipeline/sdxl-conditioning.ts';
@@ -141,6 +141,8 @@ export interface SiteReport {
   side: 'in' | 'mid' | 'out';
   level: number;
   channels: number;
+  /** SPEC_SA §3/§5a: channels / channels of the first level with self-attention (SDXL: 1 at 640, 2 at 1280) */
+  depth: number;
   heads: number;
   h: number;
   w: number;
@@ -155,7 +157,7 @@ export interface SiteReport {
 export function siteWindows(split: SplitUnet, sa: SaParams, t: number, h: number, w: number): SiteReport[] {
   const plan = planGeneration(split.sites, [t], sa, { h, w });
   return split.sites.map((s, i) => ({
-    name: s.name, side: s.side, level: s.level, channels: s.channels, heads: s.heads,
+    name: s.name, side: s.side, level: s.level, channels: s.channels, depth: siteDepth(s, plan.baseChannels), heads: s.heads,
     ...plan.grids[i], label: windowLabel(plan.cells[i][0]), window: plan.cells[i][0],
   }));
 }
