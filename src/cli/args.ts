@@ -22,7 +22,8 @@ export const USAGE = `usage:
             [every generate flag]: one PNG per cell and DIR/index.html
   cli unet-step --unet model.onnx [--external weights.pb] --sample s.npy --timestep t.npy|T
                 --context c.npy --out out.npy [--sites sites.json] [--sa '<json>'|@file] [--cpu]
-                [--f16-path native|packed]
+                [--f16-path native|packed] [--text-embeds e.npy] [--time-ids i.npy|H,W,top,left,TH,TW]
+  (SDXL U-Nets need --text-embeds [B, P]; --time-ids defaults to the latent's pixel size, no crop)
   --sa takes SPEC_SA §2's canonical JSON; a partial object merges over the defaults (or --preset's SA).
   --preset takes an app share link (or its query); without --model, the link's model is used (its
   custom URL mu=, or a registry model's location); with --model, a notice says the link's is not.
@@ -57,6 +58,10 @@ export interface UnetStepArgs {
   /** a .npy path, or a number */
   timestep: string;
   context: string;
+  /** SDXL: pooled text embeddings .npy [B, P] */
+  textEmbeds?: string;
+  /** SDXL: a .npy [B, 6] or six comma-separated numbers (original h, w, crop top, left, target h, w) */
+  timeIds?: string;
   out: string;
   sites?: string;
   sa?: string;
@@ -98,6 +103,8 @@ const UNET_STEP_OPTIONS = {
   sample: { type: 'string' },
   timestep: { type: 'string' },
   context: { type: 'string' },
+  'text-embeds': { type: 'string' },
+  'time-ids': { type: 'string' },
   out: { type: 'string' },
   sites: { type: 'string' },
   sa: { type: 'string' },
@@ -188,6 +195,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       sample: required(command, 'sample', v.sample),
       timestep: required(command, 'timestep', v.timestep),
       context: required(command, 'context', v.context),
+      textEmbeds: v['text-embeds'],
+      timeIds: v['time-ids'],
       out: required(command, 'out', v.out),
       sites: v.sites,
       sa: v.sa,

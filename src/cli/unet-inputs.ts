@@ -8,9 +8,10 @@ import { fromHalf, toHalf } from '../onnx/float16.ts';
 import { readNpy, type NpyArray } from '../onnx/npy.ts';
 import { DataType, decodeModel } from '../onnx/proto.ts';
 import { splitUnet, type SplitUnet } from '../onnx/surgery.ts';
-import { planGeneration, windowLabel, type SaParams, type SaWindow } from '../sa/index.ts';
+import { planGeneration, siteDepth, windowLabel, type SaParams, type SaWindow } from '../sa/index.ts';
 import { CliUsageError } from './args.ts';
 import type { HostTensor } from '../gpu/ort-tensors.ts';
+import { sdxlTimeIds } from '../pipeline/sdxl-conditioning.ts';
 
 /** A file as a plain Uint8Array: a Node Buffer's `slice()` does not copy, which breaks aligned re-views. */
 export function readBytes(path: string): Uint8Array {
@@ -19,6 +20,8 @@ export function readBytes(path: string): Uint8Array {
 }
 
 export const UNET_INPUTS = ['sample', 'timestep', 'encoder_hidden_states'] as const;
+/** SDXL's extra inputs (optimum's UNetOnnxConfig with addition_embed_type "text_time"). */
+export const SDXL_UNET_INPUTS = ['text_embeds', 'time_ids'] as const;
 
 /** Reads the model and the external data it names (from `external`, or beside the model) and splits it. */
 export function loadSplitUnet(unetPath: string, external?: string): SplitUnet {
@@ -64,7 +67,7 @@ export function hostTensor(dt: DataType, values: Float32Array, dims: number[]): 
 }
 
 export interface UnetStepInputs {
-  feeds: Record<(typeof UNET_INPUTS)[number], HostTensor>;
+  feeds: Record<(typeof UNET_INPUTS)[number], HostTensor> & Partial<Record<(typeof SDXL_UNET_INPUTS)[number], HostTensor>>;
   B: number;
   h: number;
   w: number;
@@ -72,8 +75,38 @@ export interface UnetStepInputs {
   t: number;
 }
 
-/** Reads sample [B,4,h,w], timestep (.npy [B] / [] or a number) and context [B,77,D] in the model's types. */
-export function readUnetInputs(split: SplitUnet, paths: { sample: string; timestep: string; context: string }, read: (p: string) => Uint8Array = readBytes): UnetStepInputs {
+/**
+ * SDXL's text_embeds [B, P] (.npy) and time_ids [B, 6] (.npy, or six numbers repeated per batch
+ * element; default: original = target = the latent's pixel size 8h × 8w, crop 0, 0 — what
+ * diffusers' StableDiffusionXLPipeline passes for a plain generation at that size).
+ */
+function readXlInputs(split: SplitUnet, B: number, h: number, w: number, paths: { textEmbeds?: string; timeIds?: string }, read: (p: string) => Uint8Array): Partial<UnetStepInputs['feeds']> {
+  const has = (n: string) => split.graphInputs.some((g) => g.name === n);
+  if (!has('text_embeds') && !has('time_ids')) {
+    if (paths.textEmbeds || paths.timeIds) throw new CliUsageError('--text-embeds / --time-ids are for SDXL U-Nets; this U-Net has no text_embeds / time_ids inputs.');
+    return {};
+  }
+  const typeOf = (n: string) => split.graphInputs.find((g) => g.name === n)!.dataType;
+  if (!paths.textEmbeds) throw new CliUsageError('This is an SDXL U-Net (inputs text_embeds, time_ids): pass --text-embeds e.npy [B, P] (text_encoder_2\'s text_embeds).');
+  const te = readNpy(read(paths.textEmbeds));
+  const P = declaredDims(split, 'text_embeds')?.[1];
+  if (te.shape.length !== 2 || te.shape[0] !== B || (P !== undefined && te.shape[1] !== P)) throw new CliUsageError(`--text-embeds must be [${B}, ${P ?? 'P'}], got [${te.shape.join(', ')}].`);
+  let ids: Float32Array;
+  if (!paths.timeIds) ids = sdxlTimeIds(8 * h, 8 * w, B);
+  else if (/\.npy$/i.test(paths.timeIds)) {
+    const t = readNpy(read(paths.timeIds));
+    if (t.shape.length !== 2 || t.shape[0] !== B || t.shape[1] !== 6) throw new CliUsageError(`--time-ids must be [${B}, 6], got [${t.shape.join(', ')}].`);
+    ids = asNumbers(t);
+  } else {
+    const six = paths.timeIds.split(',').map(Number);
+    if (six.length !== 6 || !six.every(Number.isFinite)) throw new CliUsageError(`--time-ids must be a .npy file or six numbers (H,W,top,left,TH,TW), got ${JSON.stringify(paths.timeIds)}.`);
+    ids = Float32Array.from({ length: 6 * B }, (_, i) => six[i % 6]);
+  }
+  return { text_embeds: hostTensor(typeOf('text_embeds'), asNumbers(te), te.shape), time_ids: hostTensor(typeOf('time_ids'), ids, [B, 6]) };
+}
+
+/** Reads sample [B,4,h,w], timestep (.npy [B] / [] or a number) and context [B,77,D] in the model's types (+ SDXL's text_embeds, time_ids). */
+export function readUnetInputs(split: SplitUnet, paths: { sample: string; timestep: string; context: string; textEmbeds?: string; timeIds?: string }, read: (p: string) => Uint8Array = readBytes): UnetStepInputs {
   const missing = UNET_INPUTS.filter((n) => !split.graphInputs.some((g) => g.name === n));
   if (missing.length) throw new CliUsageError(`The U-Net has no input(s) ${missing.join(', ')} (it has ${split.graphInputs.map((g) => g.name).join(', ')}).`);
   const typeOf = (n: string) => split.graphInputs.find((g) => g.name === n)!.dataType;
@@ -98,6 +131,7 @@ export function readUnetInputs(split: SplitUnet, paths: { sample: string; timest
     sample: hostTensor(typeOf('sample'), asNumbers(sample), sample.shape),
     timestep: hostTensor(typeOf('timestep'), tValues, tDims),
     encoder_hidden_states: hostTensor(typeOf('encoder_hidden_states'), asNumbers(context), context.shape),
+    ...readXlInputs(split, B, h, w, paths, read),
   };
   return { feeds, B, h, w, t: tValues[0] };
 }
@@ -107,6 +141,8 @@ export interface SiteReport {
   side: 'in' | 'mid' | 'out';
   level: number;
   channels: number;
+  /** SPEC_SA §3/§5a: channels / channels of the first level with self-attention (SDXL: 1 at 640, 2 at 1280) */
+  depth: number;
   heads: number;
   h: number;
   w: number;
@@ -121,7 +157,7 @@ export interface SiteReport {
 export function siteWindows(split: SplitUnet, sa: SaParams, t: number, h: number, w: number): SiteReport[] {
   const plan = planGeneration(split.sites, [t], sa, { h, w });
   return split.sites.map((s, i) => ({
-    name: s.name, side: s.side, level: s.level, channels: s.channels, heads: s.heads,
+    name: s.name, side: s.side, level: s.level, channels: s.channels, depth: siteDepth(s, plan.baseChannels), heads: s.heads,
     ...plan.grids[i], label: windowLabel(plan.cells[i][0]), window: plan.cells[i][0],
   }));
 }

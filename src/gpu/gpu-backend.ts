@@ -11,7 +11,7 @@ import { createSession, runSession, type Ort, type OrtSession, type OrtTensor } 
 import { gpuSiteKernels, UnetRunner } from './unet-runner.ts';
 import { planSiteKernels, type KernelPlanOptions, type SiteKernelPlan } from './kernel-check.ts';
 import { floatKind, floatTensor, idsTensor, tensorToF32, timestepTensor, type FloatKind } from './ort-tensors.ts';
-import type { SdBackend, TextContext } from './sd-backend.ts';
+import type { HostFloats, SdBackend, TextContext } from './sd-backend.ts';
 
 /** The element type `file` declares for its input or output `name`. */
 function ioType(io: GraphIo, file: string, kind: 'inputs' | 'outputs', name: string): DataType {
@@ -29,6 +29,8 @@ function floatIo(io: GraphIo, file: string, kind: 'inputs' | 'outputs', name: st
 /** The text encoder's output, kept in a GPU buffer for every step (owned: disposed at the end). */
 interface GpuTextContext extends TextContext {
   tensor: OrtTensor;
+  /** SDXL's pooled prompt [B, P] */
+  textEmbeds?: OrtTensor;
 }
 
 /**
@@ -43,6 +45,8 @@ export async function createUnetRunner(ort: Ort, device: GPUDevice, split: Split
 /** The networks of a pipeline as the GPU backend takes them. */
 export interface BackendFiles {
   textEncoder: OnnxFile;
+  /** SDXL's text_encoder_2 (its presence makes both encoders return CPU outputs: encodeTextOutputs) */
+  textEncoder2?: OnnxFile;
   unet: OnnxFile;
   vaeDecoder: OnnxFile;
   vaeEncoder?: OnnxFile;
@@ -78,15 +82,20 @@ export async function createGpuBackend(ort: Ort, device: GPUDevice, files: Backe
     return s;
   };
   try {
-    onSession?.(files.textEncoder.path, 1, 4);
-    const text = await create(files.textEncoder, 'gpu-buffer');
-    onSession?.(files.unet.path, 2, 4);
+    const xl = Boolean(files.textEncoder2);
+    const total = xl ? 5 : 4;
+    onSession?.(files.textEncoder.path, 1, total);
+    // SD 1.x/2.x: the context stays on the GPU; SDXL: two encoders' outputs meet on the CPU (small)
+    const text = await create(files.textEncoder, xl ? undefined : 'gpu-buffer');
+    if (files.textEncoder2) onSession?.(files.textEncoder2.path, 2, total);
+    const text2 = files.textEncoder2 ? await create(files.textEncoder2) : undefined;
+    onSession?.(files.unet.path, total - 2, total);
     const split = splitUnet(files.unet.bytes, { externalData: files.unet.externalData, decoded: files.unet.model });
     const made = await createUnetRunner(ort, device, split, opts.kernels);
     runner = made.runner;
-    onSession?.(files.vaeDecoder.path, 3, 4);
+    onSession?.(files.vaeDecoder.path, total - 1, total);
     const dec = await create(files.vaeDecoder);
-    if (files.vaeEncoder) onSession?.(files.vaeEncoder.path, 4, 4);
+    if (files.vaeEncoder) onSession?.(files.vaeEncoder.path, total, total);
     const enc = files.vaeEncoder ? await create(files.vaeEncoder) : undefined;
     const te = files.textEncoder, u = files.unet;
     const idsType = ioType(te.io, te.path, 'inputs', 'input_ids');
@@ -94,7 +103,11 @@ export async function createGpuBackend(ort: Ort, device: GPUDevice, files: Backe
     const sampleKind = floatIo(u.io, u.path, 'inputs', 'sample');
     const contextKind = floatIo(u.io, u.path, 'inputs', 'encoder_hidden_states');
     const timestepType = ioType(u.io, u.path, 'inputs', 'timestep');
-    const condKind = u.io.inputs.some((v) => v.name === 'timestep_cond') ? floatIo(u.io, u.path, 'inputs', 'timestep_cond') : undefined;
+    const optionalFloat = (name: string) => (u.io.inputs.some((v) => v.name === name) ? floatIo(u.io, u.path, 'inputs', name) : undefined);
+    const condKind = optionalFloat('timestep_cond');
+    const textEmbedsKind = optionalFloat('text_embeds');
+    const timeIdsKind = optionalFloat('time_ids');
+    const encoders = [[text, te], ...(text2 ? [[text2, files.textEncoder2!] as const] : [])] as const;
     const latentKind = floatIo(files.vaeDecoder.io, files.vaeDecoder.path, 'inputs', 'latent_sample');
     const imageKind = files.vaeEncoder && floatIo(files.vaeEncoder.io, files.vaeEncoder.path, 'inputs', 'sample');
     const unetRunner = runner;
@@ -121,6 +134,25 @@ export async function createGpuBackend(ort: Ort, device: GPUDevice, files: Backe
         }
         return { tensor, dispose: () => tensor.dispose() } as GpuTextContext;
       },
+      ...(xl && {
+        async encodeTextOutputs(index: 0 | 1, ids: Int32Array, batch: number, names: readonly string[]) {
+          const [session, file] = encoders[index] ?? [];
+          if (!session || !file) throw new Error(`This pipeline has no text encoder ${index + 1}.`);
+          const out = await runSession(session, { input_ids: idsTensor(ort, ioType(file.io, file.path, 'inputs', 'input_ids'), ids, batch) }, names);
+          try {
+            const got: Record<string, HostFloats> = {};
+            for (const n of names) got[n] = { data: await tensorToF32(out[n]), dims: out[n].dims as number[] };
+            return got;
+          } finally {
+            for (const v of Object.values(out)) v.dispose();
+          }
+        },
+        textContext(hidden: HostFloats, textEmbeds?: HostFloats) {
+          const tensor = floatTensor(ort, contextKind, hidden.data, hidden.dims);
+          const pooled = textEmbeds && textEmbedsKind ? floatTensor(ort, textEmbedsKind, textEmbeds.data, textEmbeds.dims) : undefined;
+          return { tensor, textEmbeds: pooled, dispose: () => (tensor.dispose(), pooled?.dispose()) } as GpuTextContext;
+        },
+      }),
       async unet(call) {
         const feeds: Record<string, OrtTensor> = {
           sample: floatTensor(ort, sampleKind, call.sample, [call.B, 4, call.h, call.w]),
@@ -128,6 +160,9 @@ export async function createGpuBackend(ort: Ort, device: GPUDevice, files: Backe
           encoder_hidden_states: (call.context as GpuTextContext).tensor,
         };
         if (condKind && call.timestepCond) feeds.timestep_cond = floatTensor(ort, condKind, call.timestepCond, [call.B, call.timestepCond.length / call.B]);
+        const { textEmbeds } = call.context as GpuTextContext;
+        if (textEmbedsKind && textEmbeds) feeds.text_embeds = textEmbeds;
+        if (timeIdsKind && call.timeIds) feeds.time_ids = floatTensor(ort, timeIdsKind, call.timeIds, [call.B, call.timeIds.length / call.B]);
         const { outputs, timings } = await unetRunner.run(feeds, {
           gridOf: (s) => siteGrid(call.h, call.w, s.level),
           windowOf: call.windowOf,

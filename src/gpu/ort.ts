@@ -58,12 +58,12 @@ export async function createSession(ort: Ort, device: GPUDevice, model: Uint8Arr
 }
 
 /** Runs a session after checking that every input it declares is given. */
-export async function runSession(session: OrtSession, feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>> {
+export async function runSession(session: OrtSession, feeds: Record<string, OrtTensor>, fetches?: readonly string[]): Promise<Record<string, OrtTensor>> {
   const missing = session.inputNames.filter((n) => !(n in feeds));
   if (missing.length) {
     throw new ModelInputError(`Model input(s) missing: ${missing.join(', ')} (the model expects ${session.inputNames.join(', ')}).`);
   }
-  return session.run(feeds);
+  return fetches ? session.run(feeds, [...fetches]) : session.run(feeds);
 }
 
 /** A float32 tensor that reads from a GPU buffer we own (ORT borrows it for the run). */

@@ -42,6 +42,8 @@ export interface UnetCall {
   timestep: number;
   /** LCM's guidance-scale embedding [B, dim] (fed as `timestep_cond`), when the U-Net takes one */
   timestepCond?: Float32Array;
+  /** SDXL's micro-conditioning [B, 6] (fed as `time_ids`); its pooled prompt rides in the context */
+  timeIds?: Float32Array;
   context: TextContext;
   windowOf: (site: { index: number; level: number }) => SaWindow;
   /** aborts the call between segments (it then rejects; the caller says why) */
@@ -56,10 +58,25 @@ export interface UnetOutput extends StepTimings {
   eps: Float32Array;
 }
 
+/** Float32 values on the CPU with their dims. */
+export interface HostFloats {
+  data: Float32Array;
+  dims: number[];
+}
+
 export interface SdBackend {
   readonly sites: readonly (SaSite & { index: number })[];
   readonly hasVaeEncoder: boolean;
+  /** the text encoder's last_hidden_state as the U-Net's context (SD 1.x/2.x) */
   encodeText(ids: Int32Array, batch: number): Promise<TextContext>;
+  /**
+   * Pipelines with two text encoders (SDXL): runs encoder `index` (0: text_encoder, 1:
+   * text_encoder_2) on ids [batch, S] and returns the named outputs as float32 on the CPU. The
+   * conditioning built from them (src/pipeline/sdxl-conditioning.ts) comes back via textContext.
+   */
+  encodeTextOutputs?(index: 0 | 1, ids: Int32Array, batch: number, outputs: readonly string[]): Promise<Record<string, HostFloats>>;
+  /** a context from CPU values: encoder_hidden_states [B, S, D] and, for SDXL, text_embeds [B, P] */
+  textContext?(hidden: HostFloats, textEmbeds?: HostFloats): TextContext;
   unet(call: UnetCall): Promise<UnetOutput>;
   /** latents [1, 4, h, w] (already divided by the scaling factor) → image [1, 3, 8h, 8w] in [-1, 1] */
   decode(z: Float32Array, h: number, w: number): Promise<Float32Array>;

@@ -27,6 +27,20 @@ describe('full-size architectures', () => {
     }
   });
 
+  // SDXL base: U-Net 2,567,463,684 and text_encoder_2 694,659,840 (as diffusers / transformers count
+  // them; the numbers are quoted in many public repos' notes, e.g. parameter tables for
+  // stabilityai/stable-diffusion-xl-base-1.0 and its safetensors header: 1680 U-Net tensors)
+  it('sdxl U-Net has the SDXL base parameter count (torch2 and ort-fused)', () => {
+    for (const attention of ['torch2', 'ort-fused'] as const) {
+      expect(parameters(unetGraphOnly(PIPELINE_CONFIGS.sdxl.unet, { attention, dtype: 'float16', seed: 1 })), attention).toBe(2_567_463_684);
+    }
+  });
+
+  it('sdxl text encoders: CLIP ViT-L and OpenCLIP bigG with its projection', () => {
+    expect(parameters(textEncoderGraph(PIPELINE_CONFIGS.sdxl.text, { dtype: 'float32', seed: 1, outputHiddenStates: true }))).toBe(123_060_480);
+    expect(parameters(textEncoderGraph(PIPELINE_CONFIGS.sdxl.text2!, { dtype: 'float32', seed: 1, outputHiddenStates: true }))).toBe(694_659_840);
+  });
+
   it('text encoders: CLIP ViT-L (SD1.5) and OpenCLIP ViT-H, 23 layers (SD2)', () => {
     expect(parameters(textEncoderGraph(PIPELINE_CONFIGS.sd15.text, { dtype: 'float32', seed: 1 }))).toBe(123_060_480);
     expect(parameters(textEncoderGraph(PIPELINE_CONFIGS.sd2.text, { dtype: 'float32', seed: 1 }))).toBe(340_387_840);

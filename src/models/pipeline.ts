@@ -4,9 +4,24 @@
 //   text_encoder/model.onnx, unet/model.onnx (+ unet/weights.pb when external),
 //   vae_decoder/model.onnx, vae_encoder/model.onnx, and an optimum-style config.json per model.
 // Components are produced one at a time so a full-size pipeline is written with one model in memory.
+//
+// SDXL-family configs (`tiny-xl`, `sdxl`: PipelineConfig.text2 set) add, in the same layout:
+//   tokenizer_2/ (the same five files; pad_token "!"), text_encoder_2/{config.json, model.onnx}
+//   (CLIPTextModelWithProjection: outputs text_embeds, last_hidden_state, hidden_states.0…N), and
+//   text_encoder/model.onnx also outputs hidden_states.0…N; unet/model.onnx has the extra inputs
+//   text_embeds [B, P] and time_ids [B, 6]. model_index.json: _class_name StableDiffusionXLPipeline,
+//   force_zeros_for_empty_prompt true, text_encoder_2 / tokenizer_2 entries. Scheduler: SDXL base's
+//   EulerDiscreteScheduler (scaled_linear 0.00085–0.012, timestep_spacing "leading", steps_offset 1);
+//   VAE scaling_factor 0.13025, force_upcast true.
+// Sources (stabilityai/stable-diffusion-xl-base-1.0 is not in our search index; these files are
+// quoted verbatim in public repos): model_index.json with force_zeros_for_empty_prompt and the
+// CLIPTextModelWithProjection / tokenizer_2 entries; scheduler_config.json (EulerDiscreteScheduler,
+// interpolation_type linear, timestep_spacing leading, steps_offset 1, use_karras_sigmas false);
+// vae/config.json (scaling_factor 0.13025, force_upcast true); tokenizer_2 pad_token "!" (also what
+// diffusers' single-file loader passes: CLIPTokenizer.from_pretrained(bigG, pad_token="!")).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { pipelineConfig, type PipelineConfig, type PipelineName } from './configs.ts';
+import { pipelineConfig, transformerDepths, type PipelineConfig, type PipelineName, type TextEncoderConfig } from './configs.ts';
 import type { AttentionStyle } from './attention.ts';
 import type { FloatType } from './export-graph.ts';
 import { buildUnet, type BuiltModel } from './unet.ts';
@@ -41,12 +56,55 @@ export interface PipelineFile {
 const text = (s: string) => new TextEncoder().encode(s);
 const json = (o: unknown) => text(JSON.stringify(o, null, 2) + '\n');
 
+/** An SDXL-family pipeline: a second text encoder and the text_time added embedding. */
+export function isXlConfig(cfg: PipelineConfig): boolean {
+  return cfg.text2 !== undefined;
+}
+
 function schedulerConfig(cfg: PipelineConfig): object {
   const common = { beta_start: 0.00085, beta_end: 0.012, beta_schedule: 'scaled_linear', num_train_timesteps: 1000, steps_offset: 1, trained_betas: null, prediction_type: 'epsilon' };
+  if (isXlConfig(cfg)) {
+    return { _class_name: 'EulerDiscreteScheduler', _diffusers_version: '0.24.0', ...common, interpolation_type: 'linear', sample_max_value: 1.0, set_alpha_to_one: false, skip_prk_steps: true, timestep_spacing: 'leading', use_karras_sigmas: false };
+  }
   if (cfg.unet.useLinearProjection) {
     return { _class_name: 'EulerDiscreteScheduler', _diffusers_version: '0.24.0', ...common, interpolation_type: 'linear', timestep_spacing: 'trailing', use_karras_sigmas: false };
   }
   return { _class_name: 'PNDMScheduler', _diffusers_version: '0.24.0', ...common, clip_sample: false, set_alpha_to_one: false, skip_prk_steps: true };
+}
+
+function modelIndex(cfg: PipelineConfig, meta: object): object {
+  const scheduler = ['diffusers', (schedulerConfig(cfg) as { _class_name: string })._class_name];
+  if (isXlConfig(cfg)) {
+    return {
+      _class_name: 'StableDiffusionXLPipeline',
+      _diffusers_version: '0.24.0',
+      force_zeros_for_empty_prompt: true,
+      add_watermarker: null,
+      scheduler,
+      text_encoder: ['transformers', 'CLIPTextModel'],
+      text_encoder_2: ['transformers', 'CLIPTextModelWithProjection'],
+      tokenizer: ['transformers', 'CLIPTokenizer'],
+      tokenizer_2: ['transformers', 'CLIPTokenizer'],
+      unet: ['diffusers', 'UNet2DConditionModel'],
+      vae_decoder: ['diffusers', 'OnnxRuntimeModel'],
+      vae_encoder: ['diffusers', 'OnnxRuntimeModel'],
+      _synthetic: meta,
+    };
+  }
+  return {
+    _class_name: 'OnnxStableDiffusionPipeline',
+    _diffusers_version: '0.24.0',
+    feature_extractor: [null, null],
+    requires_safety_checker: false,
+    safety_checker: [null, null],
+    scheduler,
+    text_encoder: ['diffusers', 'OnnxRuntimeModel'],
+    tokenizer: ['transformers', 'CLIPTokenizer'],
+    unet: ['diffusers', 'OnnxRuntimeModel'],
+    vae_decoder: ['diffusers', 'OnnxRuntimeModel'],
+    vae_encoder: ['diffusers', 'OnnxRuntimeModel'],
+    _synthetic: meta,
+  };
 }
 
 /** The built model with fp32 edges around its fp16 body (re-encoded; weights in `weights.pb` are not touched). */
@@ -80,29 +138,18 @@ export function pipelineFiles(name: PipelineName | string, opts: PipelineOptions
   if (u.sampleSize % 8) throw new Error(`sampleSize ${u.sampleSize} is not a multiple of 8.`);
   const { dtype, seed } = opts;
   const meta = { generator: 'slothful make-model', config: cfg.name, attention: opts.attention, dtype, ...(opts.ioDtype && opts.ioDtype !== dtype ? { io_dtype: opts.ioDtype } : {}), seed };
+  const xl = isXlConfig(cfg);
+  const textOpts = { dtype, seed, inputIds: opts.inputIds, ...(xl ? { outputHiddenStates: true } : {}) };
+  const tokenizer = (dir: string, pad: string | undefined) => [...tokenizerFiles(cfg.text.vocabSize, pad)].map(([f, s]) => ({ path: `${dir}/${f}`, make: () => text(s) }));
   return [
-    {
-      path: 'model_index.json',
-      make: () =>
-        json({
-          _class_name: 'OnnxStableDiffusionPipeline',
-          _diffusers_version: '0.24.0',
-          feature_extractor: [null, null],
-          requires_safety_checker: false,
-          safety_checker: [null, null],
-          scheduler: ['diffusers', (schedulerConfig(cfg) as { _class_name: string })._class_name],
-          text_encoder: ['diffusers', 'OnnxRuntimeModel'],
-          tokenizer: ['transformers', 'CLIPTokenizer'],
-          unet: ['diffusers', 'OnnxRuntimeModel'],
-          vae_decoder: ['diffusers', 'OnnxRuntimeModel'],
-          vae_encoder: ['diffusers', 'OnnxRuntimeModel'],
-          _synthetic: meta,
-        }),
-    },
+    { path: 'model_index.json', make: () => json(modelIndex(cfg, meta)) },
     { path: 'scheduler/scheduler_config.json', make: () => json(schedulerConfig(cfg)) },
-    ...[...tokenizerFiles(cfg.text.vocabSize, cfg.unet.useLinearProjection ? '!' : undefined)].map(([f, s]) => ({ path: `tokenizer/${f}`, make: () => text(s) })),
-    { path: 'text_encoder/config.json', make: () => json({ ...textConfigJson(cfg), _synthetic: meta }) },
-    ...modelFiles('text_encoder', () => buildTextEncoder(cfg.text, { dtype, seed, inputIds: opts.inputIds }), opts),
+    // SD 2.x and SDXL's tokenizer_2 pad with "!"; SD 1.x and SDXL's first tokenizer with <|endoftext|>
+    ...tokenizer('tokenizer', !xl && cfg.unet.useLinearProjection ? '!' : undefined),
+    ...(xl ? tokenizer('tokenizer_2', '!') : []),
+    { path: 'text_encoder/config.json', make: () => json({ ...textConfigJson(cfg.text), _synthetic: meta }) },
+    ...modelFiles('text_encoder', () => buildTextEncoder(cfg.text, textOpts), opts),
+    ...(cfg.text2 ? [{ path: 'text_encoder_2/config.json', make: () => json({ ...textConfigJson(cfg.text2!), _synthetic: meta }) }, ...modelFiles('text_encoder_2', () => buildTextEncoder(cfg.text2!, textOpts), opts)] : []),
     { path: 'unet/config.json', make: () => json({ ...unetConfigJson(u), _synthetic: meta }) },
     ...modelFiles('unet', () => buildUnet(u, { attention: opts.attention, dtype, seed, external: opts.externalUnet }), opts),
     { path: 'vae_decoder/config.json', make: () => json({ ...vaeConfigJson(cfg, u.sampleSize), _synthetic: meta }) },
@@ -113,15 +160,17 @@ export function pipelineFiles(name: PipelineName | string, opts: PipelineOptions
 }
 
 function unetConfigJson(u: PipelineConfig['unet']) {
-  return {
+  const { levels, mid } = transformerDepths(u);
+  const base = {
     _class_name: 'UNet2DConditionModel',
     sample_size: u.sampleSize,
     in_channels: u.inChannels,
     out_channels: u.outChannels,
     block_out_channels: u.blockOutChannels,
     layers_per_block: u.layersPerBlock,
-    down_block_types: ['CrossAttnDownBlock2D', 'CrossAttnDownBlock2D', 'CrossAttnDownBlock2D', 'DownBlock2D'],
-    up_block_types: ['UpBlock2D', 'CrossAttnUpBlock2D', 'CrossAttnUpBlock2D', 'CrossAttnUpBlock2D'],
+    down_block_types: levels.map((d) => (d ? 'CrossAttnDownBlock2D' : 'DownBlock2D')),
+    up_block_types: [...levels].reverse().map((d) => (d ? 'CrossAttnUpBlock2D' : 'UpBlock2D')),
+    // diffusers' attention_head_dim holds the head COUNT (SD 2.x / SDXL list one per level)
     attention_head_dim: 'count' in u.heads ? u.heads.count : u.blockOutChannels.map((c) => c / (u.heads as { headDim: number }).headDim),
     cross_attention_dim: u.crossAttentionDim,
     use_linear_projection: u.useLinearProjection,
@@ -130,12 +179,25 @@ function unetConfigJson(u: PipelineConfig['unet']) {
     flip_sin_to_cos: true,
     freq_shift: 0,
   };
+  if (!u.addition && !u.transformerLayers) return base;
+  return {
+    ...base,
+    mid_block_type: 'UNetMidBlock2DCrossAttn',
+    // the real SDXL config writes 1 for the attention-free first level (its DownBlock2D ignores it)
+    transformer_layers_per_block: levels.map((d, l) => (d || (l === levels.length - 1 ? mid : 1))),
+    ...(u.addition
+      ? {
+          addition_embed_type: 'text_time',
+          addition_time_embed_dim: u.addition.timeEmbedDim,
+          projection_class_embeddings_input_dim: u.addition.textEmbedsDim + u.addition.timeIds * u.addition.timeEmbedDim,
+        }
+      : {}),
+  };
 }
 
-function textConfigJson(cfg: PipelineConfig) {
-  const t = cfg.text;
+function textConfigJson(t: TextEncoderConfig) {
   return {
-    architectures: ['CLIPTextModel'],
+    architectures: [t.projectionDim ? 'CLIPTextModelWithProjection' : 'CLIPTextModel'],
     model_type: 'clip_text_model',
     vocab_size: t.vocabSize,
     hidden_size: t.hiddenSize,
@@ -146,6 +208,7 @@ function textConfigJson(cfg: PipelineConfig) {
     hidden_act: t.hiddenAct,
     bos_token_id: t.vocabSize - 2,
     eos_token_id: t.vocabSize - 1,
+    ...(t.projectionDim ? { projection_dim: t.projectionDim } : {}),
   };
 }
 
@@ -161,6 +224,8 @@ function vaeConfigJson(cfg: PipelineConfig, latentSize: number) {
     norm_num_groups: v.normGroups,
     scaling_factor: v.scalingFactor,
     sample_size: latentSize * 8,
+    // SDXL's VAE overflows in fp16: diffusers upcasts it (force_upcast true in sdxl-base vae/config.json)
+    ...(isXlConfig(cfg) ? { force_upcast: true } : {}),
   };
 }
 

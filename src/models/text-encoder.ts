@@ -3,6 +3,23 @@
 // Token + position embeddings (Gather), pre-LN layers with causal-masked attention (CLIPAttention:
 // q·scale, bmm, + mask, softmax, bmm) and quick_gelu (or gelu) MLP, final LayerNorm. Node names
 // follow the exporter: /text_model/encoder/layers.0/self_attn/q_proj/MatMul …
+//
+// SDXL (public API used by the pipeline writer and loaders):
+//   buildTextEncoder(cfg, { dtype, seed, inputIds, outputHiddenStates: true })
+//   - cfg.projectionDim unset: CLIPTextModel → outputs last_hidden_state, pooler_output,
+//     hidden_states.0 … hidden_states.N (N = layers)
+//   - cfg.projectionDim set: CLIPTextModelWithProjection → outputs text_embeds [B, P]
+//     (= text_projection(pooled), a Linear without bias), last_hidden_state, hidden_states.0 … N
+//   The output names and order are optimum's (huggingface/optimum
+//   optimum/exporters/onnx/model_configs.py: CLIPTextOnnxConfig.outputs = last_hidden_state,
+//   pooler_output [+ hidden_states.{0..num_layers} when output_hidden_states];
+//   CLIPTextWithProjectionOnnxConfig.outputs = text_embeds, last_hidden_state [+ hidden_states.*]).
+//   hidden_states.0 is the embeddings' output, hidden_states.i the output of layer i (before
+//   final_layer_norm), so SDXL's "penultimate" prompt embedding is hidden_states.{N−1}.
+//   Pooled = last_hidden_state at input_ids.argmax(−1) (the EOS token has the highest id): the
+//   transformers path for configs whose eos_token_id is 2, as SDXL's text encoders' configs are
+//   (a public copy of the bigG config with "eos_token_id": 2 is quoted in a CLIP test suite; the
+//   HF repo itself is not in our search index).
 import { DataType } from '../onnx/proto.ts';
 import { ExportGraph, floatTensor, type FloatType } from './export-graph.ts';
 import type { TextEncoderConfig } from './configs.ts';
@@ -14,6 +31,8 @@ export interface TextEncoderOptions {
   seed: number;
   inputIds?: 'int32' | 'int64';
   external?: boolean;
+  /** Also output hidden_states.0 … hidden_states.N (optimum's output_hidden_states export, as SDXL needs). */
+  outputHiddenStates?: boolean;
 }
 
 /** Embedding init: uniform ±EMBED_BOUND (std ≈ 0.03, like CLIP's normal(0, 0.02) scale). */
@@ -74,6 +93,7 @@ export function textEncoderGraph(t: TextEncoderConfig, opts: TextEncoderOptions)
   const idType = opts.inputIds === 'int64' ? DataType.INT64 : DataType.INT32;
   const ids = g.b.input({ name: 'input_ids', dataType: idType, dims: ['batch', 'sequence'] });
   const D = t.hiddenSize;
+  let pooled = '';
   g.scope('text_model', () => {
     const flat = reshapeTo(g, ids, [-1, dimOf(g, ids, -1)]); // input_ids.view(-1, input_shape[-1])
     const h0 = g.scope('embeddings', () => {
@@ -85,18 +105,31 @@ export function textEncoderGraph(t: TextEncoderConfig, opts: TextEncoderOptions)
       return g.op('Add', [tok, posE]);
     });
     const mask = causalMask(g, flat);
+    const hidden = [h0];
     let h = h0;
     g.scope('encoder', () => {
-      for (let i = 0; i < t.layers; i++) h = g.scope(`layers.${i}`, () => encoderLayer(g, h, mask, t));
+      for (let i = 0; i < t.layers; i++) hidden.push((h = g.scope(`layers.${i}`, () => encoderLayer(g, h, mask, t))));
     });
     const last = g.renameOutput(layerNorm(g, h, 'final_layer_norm', D), 'last_hidden_state');
     // pooled = last_hidden_state[arange(B), input_ids.argmax(-1)] (EOS has the highest id)
     const eos = g.op('ArgMax', [g.op('Cast', [flat], { to: DataType.INT64 })], { axis: -1, keepdims: 0 });
     const idx = g.op('Expand', [g.op('Unsqueeze', [eos, g.constI64([1, 2])]), g.op('Concat', [unsqueeze0(g, dimOf(g, flat, 0)), g.constI64([1, D])], { axis: 0 })]);
-    const pooled = g.op('Squeeze', [g.op('GatherElements', [last, idx], { axis: 1 }), g.constI64([1])]);
-    g.renameOutput(pooled, 'pooler_output');
+    pooled = g.op('Squeeze', [g.op('GatherElements', [last, idx], { axis: 1 }), g.constI64([1])]);
+    if (opts.outputHiddenStates) hidden.forEach((v, i) => g.renameOutput(v, `hidden_states.${i}`));
   });
-  g.b.output({ name: 'last_hidden_state', dataType: g.dt, dims: ['batch', 'sequence', D] });
-  g.b.output({ name: 'pooler_output', dataType: g.dt, dims: ['batch', D] });
+  const hiddenOutputs = () => {
+    if (opts.outputHiddenStates) for (let i = 0; i <= t.layers; i++) g.b.output({ name: `hidden_states.${i}`, dataType: g.dt, dims: ['batch', 'sequence', D] });
+  };
+  if (t.projectionDim) {
+    // CLIPTextModelWithProjection: text_embeds = text_projection(pooled_output) (Linear, bias=False)
+    g.renameOutput(linear(g, pooled, 'text_projection', D, t.projectionDim, false), 'text_embeds');
+    g.b.output({ name: 'text_embeds', dataType: g.dt, dims: ['batch', t.projectionDim] });
+    g.b.output({ name: 'last_hidden_state', dataType: g.dt, dims: ['batch', 'sequence', D] });
+  } else {
+    g.renameOutput(pooled, 'pooler_output');
+    g.b.output({ name: 'last_hidden_state', dataType: g.dt, dims: ['batch', 'sequence', D] });
+    g.b.output({ name: 'pooler_output', dataType: g.dt, dims: ['batch', D] });
+  }
+  hiddenOutputs();
   return g;
 }

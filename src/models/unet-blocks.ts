@@ -57,8 +57,11 @@ function basicTransformerBlock(c: BlockContext, x: string, ctx: string, dim: num
   return g.op('Add', [ff, h]);
 }
 
-/** Transformer2DModel (one transformer block): GroupNorm → proj_in → block → proj_out, + residual. */
-export function transformer2d(c: BlockContext, x: string, module: string, ctx: string, dim: number, heads: number, ctxDim: number, linearProj: boolean): string {
+/**
+ * Transformer2DModel: GroupNorm → proj_in → transformer_blocks.0 … depth−1 → proj_out, + residual
+ * (SD 1.x/2.x: depth 1; SDXL: 2 or 10 blocks between one proj_in and one proj_out).
+ */
+export function transformer2d(c: BlockContext, x: string, module: string, ctx: string, dim: number, heads: number, ctxDim: number, linearProj: boolean, depth = 1): string {
   const g = c.g;
   return g.scope(module, () => {
     const [b, hh, ww] = [dimOf(g, x, 0), dimOf(g, x, 2), dimOf(g, x, 3)];
@@ -68,7 +71,7 @@ export function transformer2d(c: BlockContext, x: string, module: string, ctx: s
     const toGrid = (v: string) => g.op('Transpose', [reshapeTo(g, v, [b, hh, ww, dim])], { perm: [0, 3, 1, 2] }); // [B, C, H, W]
     if (linearProj) h = linear(g, toTokens(h), 'proj_in', dim, dim);
     else h = toTokens(conv2d(g, h, 'proj_in', dim, dim, 1));
-    h = g.scope('transformer_blocks.0', () => basicTransformerBlock(c, h, ctx, dim, heads, ctxDim));
+    for (let i = 0; i < depth; i++) h = g.scope(`transformer_blocks.${i}`, () => basicTransformerBlock(c, h, ctx, dim, heads, ctxDim));
     h = linearProj ? toGrid(linear(g, h, 'proj_out', dim, dim)) : conv2d(g, toGrid(h), 'proj_out', dim, dim, 1);
     return g.op('Add', [h, x]);
   });

@@ -238,19 +238,41 @@ export function toOutAfter(idx: GraphIndex, last: NodeProto): NodeProto | undefi
 
 /**
  * The site's side and level from the graph when names do not say: level = stride-2 convolutions
- * before it − ×2 upsamplers before it; 'out' after any upsampler, 'mid' at the deepest level
- * before any (true of SD 1.x/2.x, whose deepest down block has no attention), else 'in'.
+ * before it − ×2 upsamplers before it; 'out' after a skip Concat (a float Concat on axis 1: the
+ * up blocks' first resnet input — SDXL's up_blocks.0 has attention before its first upsampler),
+ * else 'in' — and `atDeepest` marks a site at the deepest level before any skip Concat, whose side
+ * (in or mid) findAttnSites settles from all such sites (SD 1.x/2.x have none in the deepest down
+ * block; SDXL's down_blocks.2 has).
+ * `convs` = Conv nodes before it: equal for the transformer blocks of one Transformer2DModel (no
+ * conv between them), larger for a later module (a resnet lies between).
  */
-function structuralPlace(idx: GraphIndex, n: string, deepest: number): { side: SaSite['side']; level: number } {
+function structuralPlace(idx: GraphIndex, n: string, deepest: number): { side: SaSite['side']; level: number; atDeepest: boolean; convs: number } {
   let downs = 0;
   let ups = 0;
+  let convs = 0;
+  let skip = false;
   for (const i of idx.ancestors(n)) {
     const node = idx.nodes[i];
-    if ((node.opType === 'Conv' || node.opType === 'NhwcConv') && node.attribute.find((a) => a.name === 'strides')?.ints.some((x) => Number(x) === 2)) downs++;
+    const isConv = node.opType === 'Conv' || node.opType === 'NhwcConv';
+    if (isConv) convs++;
+    if (isConv && node.attribute.find((a) => a.name === 'strides')?.ints.some((x) => Number(x) === 2)) downs++;
     if (node.opType === 'Resize' || node.opType === 'Upsample') ups++;
+    if (node.opType === 'Concat' && Number(node.attribute.find((a) => a.name === 'axis')?.i) === 1 && isFloat(idx, node.output[0])) skip = true;
   }
   const level = downs - ups;
-  return { side: ups > 0 ? 'out' : level === deepest ? 'mid' : 'in', level };
+  const out = ups > 0 || skip;
+  return { side: out ? 'out' : 'in', level, atDeepest: !out && level === deepest, convs };
+}
+
+/**
+ * Sides of unnamed sites at the deepest level before the up blocks: the mid block is the LAST
+ * Transformer2DModel there (most convs before it); any earlier ones are the deepest down block's
+ * (SDXL: down_blocks.2's 20 sites, then the mid block's 10; SD 1.x/2.x: the mid block only).
+ */
+function settleDeepest<T extends { side: SaSite['side']; atDeepest?: boolean; convs?: number }>(sites: T[]): void {
+  const deep = sites.filter((s) => s.atDeepest);
+  const last = Math.max(...deep.map((s) => s.convs!));
+  for (const s of deep) s.side = s.convs === last ? 'mid' : 'in';
 }
 
 /** Finds every attn1 site. Throws UnetStructureError naming what is missing or unrecognised. */
@@ -284,7 +306,7 @@ export function findAttnSites(model: ModelProto): AttnSite[] {
     const regionNodes = region.map((i) => idx.nodes[i]);
     const scope = [m.toOut, ...m.named].map((n) => n.name.match(SCOPE_RE)?.[1]).find(Boolean);
     const named = scope ? scopeToName(scope) : undefined;
-    const place = (named && sideAndLevel(named, downBlocks, upBlocks)) || structuralPlace(idx, m.n, deepest);
+    const place: { side: SaSite['side']; level: number; atDeepest?: boolean; convs?: number } = (named && sideAndLevel(named, downBlocks, upBlocks)) || structuralPlace(idx, m.n, deepest);
     const heads = headsInRegion(idx, regionNodes);
     const label = named ?? `attn1@${m.toOut.name || m.output}`;
     if (!heads) throw new UnetStructureError(`${label}: could not read the number of heads (no num_heads attribute and no [b, s, heads, d] Reshape).`);
@@ -311,11 +333,14 @@ export function findAttnSites(model: ModelProto): AttnSite[] {
       _pos: position.get(region[0] ?? idx.producer.get(m.output)!)!,
     };
   });
+  settleDeepest(sites);
   sites.sort((a, b) => a._pos - b._pos);
   // sites without module names are named by side, level and order (e.g. in.L0.1)
   const seen = new Map<string, number>();
-  return sites.map(({ _pos, ...s }, index) => {
+  return sites.map(({ _pos, atDeepest, convs, ...s }, index) => {
     void _pos;
+    void atDeepest;
+    void convs;
     if (!s.name) {
       const key = `${s.side}.L${s.level}`;
       const k = seen.get(key) ?? 0;

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { create, DataType, StringStringEntryProtoSchema, TensorProto_DataLocation, TensorProtoSchema } from '../onnx/proto.ts';
 import { GraphBuilder } from '../onnx/builder.ts';
 import { selfCheckModel } from '../gpu/selfcheck-model.ts';
-import { loadSdPipeline, externalDataLocations } from './load-pipeline.ts';
+import { detectLayout, externalDataLocations, isSdxlPipeline, loadSdPipeline } from './load-pipeline.ts';
 import { memoryModelCache, ModelLoadError, type FileProgress } from './model-source.ts';
 
 /** y = x + W with W stored externally in weights.pb (4 floats). */
@@ -161,5 +161,60 @@ describe('loadSdPipeline', () => {
     const e = await loadError();
     expect(e.kind).toBe('missing-file');
     expect(e.message).toContain('tokenizer');
+  });
+});
+
+describe('loadSdPipeline: SDXL folders (text_encoder_2/, tokenizer_2/)', () => {
+  function xl(): void {
+    layout();
+    files.set('/m/model_index.json', enc(JSON.stringify({ _class_name: 'StableDiffusionXLPipeline', force_zeros_for_empty_prompt: true })));
+    files.set('/m/tokenizer_2/vocab.json', enc(JSON.stringify({ a: 0, '!': 2, '<|endoftext|>': 1 })));
+    files.set('/m/tokenizer_2/merges.txt', enc('#version: 0.2\na b\n'));
+    files.set('/m/tokenizer_2/tokenizer_config.json', enc(JSON.stringify({ pad_token: '!' })));
+    files.set('/m/text_encoder_2/model.onnx', selfCheckModel());
+  }
+
+  it('model_index.json StableDiffusionXLPipeline: both tokenizers and both encoders load', async () => {
+    xl();
+    const p = await loadSdPipeline(base);
+    expect(p.tokenizer2?.vocab).toEqual({ a: 0, '!': 2, '<|endoftext|>': 1 });
+    expect(p.tokenizer2?.config).toEqual({ pad_token: '!' });
+    expect(p.textEncoder2?.path).toBe('text_encoder_2/model.onnx');
+  });
+
+  it('an SD 1.x folder does not ask for the SDXL files', async () => {
+    layout();
+    requests = [];
+    const p = await loadSdPipeline(base);
+    expect(p.textEncoder2).toBeUndefined();
+    expect(requests.some((r) => r.includes('_2/'))).toBe(false);
+  });
+
+  it('model_index.json listing text_encoder_2 (any pipeline class) counts as SDXL', () => {
+    expect(isSdxlPipeline({ _class_name: 'StableDiffusionXLImg2ImgPipeline' })).toBe(true);
+    expect(isSdxlPipeline({ _class_name: 'X', text_encoder_2: ['transformers', 'CLIPTextModelWithProjection'] })).toBe(true);
+    expect(isSdxlPipeline({}, ['sample', 'timestep', 'encoder_hidden_states', 'text_embeds', 'time_ids'])).toBe(true);
+    expect(isSdxlPipeline({ _class_name: 'StableDiffusionPipeline' }, ['sample', 'timestep', 'encoder_hidden_states'])).toBe(false);
+  });
+
+  it('missing tokenizer_2 is a missing-file error that names it', async () => {
+    xl();
+    files.delete('/m/tokenizer_2/vocab.json');
+    const e = await loadError();
+    expect(e.kind).toBe('missing-file');
+    expect(e.message).toMatch(/^tokenizer_2 is missing: .*tokenizer_2\/ — this is an SDXL pipeline/);
+  });
+
+  it('missing text_encoder_2 is a missing-file error that names it', async () => {
+    xl();
+    files.delete('/m/text_encoder_2/model.onnx');
+    const e = await loadError();
+    expect(e.kind).toBe('missing-file');
+    expect(e.message).toBe('text_encoder_2 is missing (text_encoder_2/model.onnx) — this is an SDXL pipeline (two text encoders), and SDXL conditions on both.');
+  });
+
+  it('a flat layout: text_encoder_2 is told apart from text_encoder', () => {
+    const l = detectLayout(['unet.onnx', 'text_encoder_2.onnx', 'text_encoder.onnx', 'vae_decoder.onnx', 'tokenizer/vocab.json', 'tokenizer_2/vocab.json']);
+    expect(l).toEqual({ unet: 'unet.onnx', textEncoder: 'text_encoder.onnx', textEncoder2: 'text_encoder_2.onnx', vaeDecoder: 'vae_decoder.onnx', vaeEncoder: null, tokenizerDir: 'tokenizer/', tokenizer2Dir: 'tokenizer_2/' });
   });
 });

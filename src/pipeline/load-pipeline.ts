@@ -1,6 +1,6 @@
 // Loads every file of a Stable Diffusion ONNX pipeline: the diffusers-ONNX folder layout
 // (model_index.json, text_encoder/, unet/ + its external weights, vae_decoder/, optional
-// vae_encoder/, tokenizer/, scheduler/) or a flat one named by a PipelineLayout (e.g. Microsoft's
+// vae_encoder/, tokenizer/, scheduler/; SDXL adds text_encoder_2/ and tokenizer_2/) or a flat one named by a PipelineLayout (e.g. Microsoft's
 // WebNN exports). Each ONNX file is decoded once; `preflight` sees its graph before its external
 // weights are fetched, so an unusable model is refused before the big download.
 import { decodeModel, type ModelProto } from '../onnx/proto.ts';
@@ -23,6 +23,10 @@ export interface SdPipelineFiles {
   vaeConfig: Record<string, unknown>;
   tokenizer: TokenizerFiles;
   textEncoder: OnnxFile;
+  /** SDXL: tokenizer_2/ (OpenCLIP bigG's; pads with "!") */
+  tokenizer2?: TokenizerFiles;
+  /** SDXL: text_encoder_2/ (CLIPTextModelWithProjection: text_embeds, hidden_states.N) */
+  textEncoder2?: OnnxFile;
   unet: OnnxFile;
   vaeDecoder: OnnxFile;
   vaeEncoder?: OnnxFile;
@@ -37,6 +41,9 @@ export interface PipelineLayout {
   vaeEncoder: string | null;
   /** folder of tokenizer.json / vocab.json + merges.txt, relative to the tokenizer base */
   tokenizerDir: string;
+  /** SDXL's second text encoder and tokenizer */
+  textEncoder2: string;
+  tokenizer2Dir: string;
 }
 
 export const DIFFUSERS_LAYOUT: PipelineLayout = {
@@ -45,9 +52,21 @@ export const DIFFUSERS_LAYOUT: PipelineLayout = {
   vaeDecoder: 'vae_decoder/model.onnx',
   vaeEncoder: 'vae_encoder/model.onnx',
   tokenizerDir: 'tokenizer/',
+  textEncoder2: 'text_encoder_2/model.onnx',
+  tokenizer2Dir: 'tokenizer_2/',
 };
 
-export type PipelineRole = 'textEncoder' | 'unet' | 'vaeDecoder' | 'vaeEncoder';
+export type PipelineRole = 'textEncoder' | 'textEncoder2' | 'unet' | 'vaeDecoder' | 'vaeEncoder';
+
+/**
+ * Whether a pipeline is SDXL-style (two text encoders, the U-Net's text_embeds and time_ids): its
+ * model_index.json names a StableDiffusionXL* pipeline or lists text_encoder_2 / tokenizer_2, or its
+ * U-Net takes text_embeds (an export without model_index.json).
+ */
+export function isSdxlPipeline(modelIndex: Record<string, unknown>, unetInputs: readonly string[] = []): boolean {
+  const cls = modelIndex._class_name;
+  return (typeof cls === 'string' && cls.startsWith('StableDiffusionXL')) || 'text_encoder_2' in modelIndex || 'tokenizer_2' in modelIndex || unetInputs.includes('text_embeds');
+}
 
 /** What the preflight sees of a file: its path and decoded graph (before its external weights). */
 export type DecodedOnnx = Pick<OnnxFile, 'path' | 'model' | 'io'>;
@@ -62,11 +81,20 @@ export function detectLayout(names: readonly string[]): Partial<PipelineLayout> 
   const onnx = names.filter((n) => !n.includes('/') && n.toLowerCase().endsWith('.onnx'));
   const find = (re: RegExp) => onnx.find((n) => re.test(n));
   const unet = find(/unet/i);
-  const textEncoder = find(/text[-_ ]?encoder/i);
+  const textEncoder = find(/text[-_ ]?encoder(?![-_ ]?2)/i);
+  const textEncoder2 = find(/text[-_ ]?encoder[-_ ]?2/i);
   const vaeDecoder = find(/vae[-_ ]?decoder/i);
   if (!unet || !textEncoder || !vaeDecoder) return undefined;
   const tokenizerDir = names.some((n) => n.startsWith('tokenizer/')) ? 'tokenizer/' : '';
-  return { unet, textEncoder, vaeDecoder, vaeEncoder: find(/vae[-_ ]?encoder/i) ?? null, tokenizerDir };
+  return {
+    unet,
+    textEncoder,
+    vaeDecoder,
+    vaeEncoder: find(/vae[-_ ]?encoder/i) ?? null,
+    tokenizerDir,
+    ...(textEncoder2 && { textEncoder2 }),
+    ...(names.some((n) => n.startsWith('tokenizer_2/')) && { tokenizer2Dir: 'tokenizer_2/' }),
+  };
 }
 
 export interface LoadOptions extends FetchOptions {
@@ -143,6 +171,25 @@ async function loadTokenizer(base: string, dir: string, opts: FetchOptions): Pro
   return out;
 }
 
+/** SDXL's tokenizer_2 and text_encoder_2: both required (a typed error names the one missing). */
+async function loadSdxlParts(base: string, layout: PipelineLayout, opts: LoadOptions, check?: (f: DecodedOnnx) => void): Promise<Pick<SdPipelineFiles, 'tokenizer2' | 'textEncoder2'>> {
+  const why = 'this is an SDXL pipeline (two text encoders), and SDXL conditions on both';
+  const tokenizer2 = await loadTokenizer(opts.tokenizerBase ?? base, layout.tokenizer2Dir, opts).catch((e: unknown) => {
+    if (e instanceof ModelLoadError && e.kind === 'missing-file') {
+      throw new ModelLoadError('missing-file', `tokenizer_2 is missing: no tokenizer.json, or vocab.json and merges.txt, under ${layout.tokenizer2Dir || 'the model folder'} — ${why}.`, e.url);
+    }
+    throw e;
+  });
+  try {
+    return { tokenizer2, textEncoder2: await loadOnnx(base, layout.textEncoder2, opts, check) };
+  } catch (e) {
+    if (e instanceof ModelLoadError && e.kind === 'not-found') {
+      throw new ModelLoadError('missing-file', `text_encoder_2 is missing (${layout.textEncoder2}) — ${why}.`, e.url);
+    }
+    throw e;
+  }
+}
+
 /** Loads a whole pipeline folder. Files are fetched one at a time (progress per file). */
 export async function loadSdPipeline(base: string, opts: LoadOptions = {}): Promise<SdPipelineFiles> {
   const modelIndexBytes = await optional(fetchModelFile(base, 'model_index.json', opts));
@@ -163,7 +210,8 @@ export async function loadSdPipeline(base: string, opts: LoadOptions = {}): Prom
   // the U-Net first: it is the model most likely to be refused, and the biggest
   const unet = await loadOnnx(base, layout.unet, opts, check('unet'));
   const textEncoder = await loadOnnx(base, layout.textEncoder, opts, check('textEncoder'));
+  const xl = isSdxlPipeline(modelIndex, unet.io.inputs.map((v) => v.name)) ? await loadSdxlParts(base, layout, opts, check('textEncoder2')) : {};
   const vaeDecoder = await loadOnnx(base, layout.vaeDecoder, opts, check('vaeDecoder'));
   const vaeEncoder = opts.withVaeEncoder === false || !layout.vaeEncoder ? undefined : await optional(loadOnnx(base, layout.vaeEncoder, opts, check('vaeEncoder')));
-  return { base, modelIndex, schedulerConfig, vaeConfig, tokenizer, textEncoder, unet, vaeDecoder, vaeEncoder };
+  return { base, modelIndex, schedulerConfig, vaeConfig, tokenizer, textEncoder, ...xl, unet, vaeDecoder, vaeEncoder };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MODEL_REGISTRY, SD_SIZE_MULTIPLE, sizeRefusal } from './registry.ts';
+import { sdUnetSites } from '../sa/index.ts';
+import { MAX_SINGLE_FILE_BYTES, MODEL_REGISTRY, refusalReason, SD_SIZE_MULTIPLE, sizeRefusal } from './registry.ts';
 
 const tiny = MODEL_REGISTRY.find((e) => e.id === 'tiny')!;
 const fixed = MODEL_REGISTRY.find((e) => e.needs.fixedSize)!;
@@ -25,5 +26,34 @@ describe('sizeRefusal', () => {
     expect(sizeRefusal(tiny, 100, 128)).toBe('Width and height must be multiples of 8 (got 100×128).');
     expect(sizeRefusal(fixed, 512, 512)).toBeUndefined();
     expect(sizeRefusal(fixed, 512, 256)).toMatch(/512×512 only/);
+  });
+});
+
+describe('SDXL entries', () => {
+  const xl = MODEL_REGISTRY.filter((e) => e.id.startsWith('sdxl-'));
+  const caps = { shaderF16: true, maxBufferSize: 256 * 2 ** 20 };
+
+  it('three SDXL-Lightning exports: fp16 (shader-f16), 1024², Euler, 4 steps', () => {
+    expect(xl.map((e) => e.id)).toEqual(['sdxl-lightning-4step-3shard', 'sdxl-lightning-4step', 'sdxl-lightning-d0gr']);
+    for (const e of xl) {
+      expect([e.needs.shaderF16, e.defaults.width, e.defaults.height, e.defaults.scheduler, e.defaults.steps]).toEqual([true, 1024, 1024, 'euler', 4]);
+      expect(sizeRefusal(e, e.defaults.width, e.defaults.height)).toBeUndefined();
+      expect(refusalReason(e, { ...caps, shaderF16: false })).toMatch(/shader-f16/);
+      expect(sdUnetSites(e.unet).length).toBe(70);
+    }
+  });
+
+  it('a single weights file over 4 GiB is refused with a reason; the sharded export is not', () => {
+    const single = xl.find((e) => e.id === 'sdxl-lightning-4step')!;
+    expect(single.needs.largestFileBytes).toBeGreaterThan(MAX_SINGLE_FILE_BYTES);
+    expect(refusalReason(single, caps)).toMatch(/^SDXL-Lightning 4-step .* keeps 4\.8 GB of weights in one file; onnxruntime-web cannot load a single file over 4 GiB/);
+    expect(refusalReason(xl.find((e) => e.id === 'sdxl-lightning-4step-3shard')!, caps)).toBeUndefined();
+  });
+
+  it('SDXL sizes are multiples of 32 (two halvings), not 64', () => {
+    const e = xl[0];
+    expect(sizeRefusal(e, 800, 1216)).toBeUndefined();
+    expect(sizeRefusal(tiny, 800, 1216)).toMatch(/multiples of 64/);
+    expect(sizeRefusal(e, 1000, 1024)).toBe("Width and height must be multiples of 32 for this model's U-Net (it halves the latent twice and doubles it back); 1000×1024 is not — try 992×1024.");
   });
 });

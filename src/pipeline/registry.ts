@@ -3,7 +3,7 @@
 
 import type { PipelineLayout } from './load-pipeline.ts';
 import { EMBEDDED_DEFAULTS, EMBEDDED_MODEL_ID, type ModelDefaults } from '../params/model-defaults.ts';
-import { SD_UNET_LAYOUT, type SdUnetLayout } from '../sa/index.ts';
+import { SD_UNET_LAYOUT, SDXL_UNET_LAYOUT, type SdUnetLayout } from '../sa/index.ts';
 
 export interface ModelNeeds {
   /** fp16 weights: the adapter must offer shader-f16 */
@@ -12,6 +12,15 @@ export interface ModelNeeds {
   fixedSize?: { width: number; height: number; batch: number };
   /** the smallest per-buffer size the adapter must allow (largest single weight/activation) */
   minBufferBytes?: number;
+  /**
+   * The largest single file the browser must hold at once (an ONNX file or one external-data
+   * file). Over MAX_SINGLE_FILE_BYTES the model cannot load in onnxruntime-web (refusalReason).
+   */
+  largestFileBytes?: number;
+  /** image sides must be multiples of this (default SD_SIZE_MULTIPLE; 32 for SDXL's three levels) */
+  sizeMultiple?: number;
+  /** approximate GPU memory its weights take once loaded (fp16 weights ≈ their download), MB */
+  approxGpuMemoryMB?: number;
 }
 
 /** How the public files are made, and whether this project tests a replica of that form. */
@@ -48,6 +57,17 @@ export interface ModelEntry {
 }
 
 const HF = 'https://huggingface.co';
+const GB = 1e9;
+
+/**
+ * SDXL's per-buffer need: text_encoder_2's token embedding, 49408 × 1280 in fp16 (vocab_size and
+ * hidden_size of SDXL base's text_encoder_2/config.json), ≈ 120.6 MiB — under WebGPU's default
+ * 128 MiB storage-binding and 256 MiB buffer limits, so default limits suffice.
+ */
+const SDXL_MIN_BUFFER_BYTES = 49408 * 1280 * 2;
+
+/** SDXL (and its Lightning/Turbo distillations): 1024² native, the U-Net halves the latent twice. */
+const SDXL_SIZE_MULTIPLE = 32;
 const CLIP_TOKENIZER = `${HF}/Xenova/clip-vit-base-patch16/resolve/main`;
 
 export const MODEL_REGISTRY: readonly ModelEntry[] = [
@@ -125,7 +145,67 @@ export const MODEL_REGISTRY: readonly ModelEntry[] = [
     form: { precision: 'fp16 body, fp32 edges', summary: 'weights in model.onnx_data; the U-Net takes timestep_cond (guidance embedding, no CFG)', replica: true },
     notes: 'Latent consistency model: 2–8 steps with the LCM scheduler; guidance is embedded (w = guidance − 1), not CFG.',
   },
+  {
+    // Facts from the model card (huggingface.co/Cyronius/sdxl-lightning-4step-onnx-web-fp16-3shard):
+    // diffusers layout; text_encoder/ model.onnx + .onnx_data 246 MB, text_encoder_2/ 1.39 GB,
+    // unet/model.onnx 6 MB with model.onnx_data (2.00 GB), model.onnx_data_1 (2.00 GB),
+    // model.onnx_data_2 (1.13 GB), vae_decoder/ 99 MB (madebyollin/sdxl-vae-fp16-fix), tokenizer/ and
+    // tokenizer_2/ with tokenizer.json, scheduler/ EulerDiscrete trailing, model_index.json; fp16
+    // bodies with fp32 I/O (keep_io_types); no vae_encoder. The graph names its three shards, so our
+    // loader fetches them as any external data. Not confirmed: the text encoders' hidden_states.N outputs
+    // (the card says the export came from optimum, which adds them for SDXL).
+    id: 'sdxl-lightning-4step-3shard',
+    label: 'SDXL-Lightning 4-step (fp16, U-Net in 3 shards)',
+    base: `${HF}/Cyronius/sdxl-lightning-4step-onnx-web-fp16-3shard/resolve/main`,
+    // SDXL-Lightning is distilled from SDXL base: the same U-Net (70 attn1 sites)
+    unet: SDXL_UNET_LAYOUT,
+    approxDownloadMB: 6900,
+    needs: { shaderF16: true, minBufferBytes: SDXL_MIN_BUFFER_BYTES, largestFileBytes: 2.0 * GB, sizeMultiple: SDXL_SIZE_MULTIPLE, approxGpuMemoryMB: 6900 },
+    defaults: { scheduler: 'euler', steps: 4, guidance: 1, width: 1024, height: 1024 },
+    form: { precision: 'fp16 body, fp32 edges (keep_io_types); Resize scales kept fp32', summary: 'diffusers layout from optimum; U-Net external data in 3 shards under 2 GB; fp16-fix VAE decoder; no VAE encoder', replica: false },
+    notes: 'SDXL-Lightning (ByteDance) 4-step U-Net in SDXL base, 1024². 4 steps, Euler with trailing timesteps, CFG off (guidance 1: the card says guidance above 1 breaks Lightning). About 7 GB to download and as much GPU memory. No img2img (no VAE encoder).',
+  },
+  {
+    // Same card (huggingface.co/Cyronius/sdxl-lightning-4step-onnx-web): the U-Net's weights are one
+    // 4.8 GB external-data file, which onnxruntime-web cannot take (see refusalReason).
+    id: 'sdxl-lightning-4step',
+    label: 'SDXL-Lightning 4-step (fp16, one 4.8 GB U-Net file)',
+    base: `${HF}/Cyronius/sdxl-lightning-4step-onnx-web/resolve/main`,
+    // SDXL-Lightning is distilled from SDXL base: the same U-Net (70 attn1 sites)
+    unet: SDXL_UNET_LAYOUT,
+    approxDownloadMB: 6500,
+    needs: { shaderF16: true, minBufferBytes: SDXL_MIN_BUFFER_BYTES, largestFileBytes: 4.8 * GB, sizeMultiple: SDXL_SIZE_MULTIPLE, approxGpuMemoryMB: 6500 },
+    defaults: { scheduler: 'euler', steps: 4, guidance: 1, width: 1024, height: 1024 },
+    form: { precision: 'fp16 body, fp32 edges (keep_io_types)', summary: 'diffusers layout from optimum; the U-Net in one 4.8 GB external-data file; fp16-fix VAE decoder; no VAE encoder', replica: false },
+    notes: 'The same export as the 3-shard entry with the U-Net weights in a single file: too big for the browser (the 3-shard variant exists for that reason).',
+  },
+  {
+    // Facts from the model card (huggingface.co/d0gr/sdxl-lightning-onnx-webgpu): ByteDance
+    // SDXL-Lightning 4-step for onnxruntime-web WebGPU; U-Net, both text encoders, VAE (sdxl-vae-fp16-fix)
+    // and tokenizers; the U-Net re-sharded into parts under 2 GB; I/O fp32 with fp16 internals; 1024²;
+    // steps 4–6, guidance ~1.5; ~6.9 GB. NOT confirmed (no file listing found): the file names and
+    // folder layout (assumed diffusers' here: model_index.json, unet/model.onnx …), the shard names
+    // and sizes, the scheduler config, and whether the encoders expose hidden_states.N. If the layout
+    // differs, loading stops with a not-found error naming the first missing file.
+    id: 'sdxl-lightning-d0gr',
+    label: 'SDXL-Lightning (fp16, d0gr WebGPU export)',
+    base: `${HF}/d0gr/sdxl-lightning-onnx-webgpu/resolve/main`,
+    // SDXL-Lightning is distilled from SDXL base: the same U-Net (70 attn1 sites)
+    unet: SDXL_UNET_LAYOUT,
+    approxDownloadMB: 6900,
+    needs: { shaderF16: true, minBufferBytes: SDXL_MIN_BUFFER_BYTES, largestFileBytes: 2.0 * GB, sizeMultiple: SDXL_SIZE_MULTIPLE, approxGpuMemoryMB: 6900 },
+    defaults: { scheduler: 'euler', steps: 4, guidance: 1.5, width: 1024, height: 1024 },
+    form: { precision: 'fp16 internals, fp32 I/O', summary: 'U-Net re-sharded into external-data parts under 2 GB (file names not confirmed)', replica: false },
+    notes: 'SDXL-Lightning 4-step, 1024², ~7 GB. Its card suggests 4–6 steps at guidance about 1.5 (CFG on: two U-Net rows per step, and an empty negative prompt conditions on zeros as diffusers does). The folder layout was not confirmed from a file listing.',
+  },
 ];
+
+/**
+ * The largest single file onnxruntime-web can take: external-data offsets and lengths are 32-bit
+ * there (issue #20), and browsers fail to allocate one ArrayBuffer that large well before (the
+ * Cyronius 3-shard card reports "RangeError: Array buffer allocation failed" for its ~5 GB file).
+ */
+export const MAX_SINGLE_FILE_BYTES = 4 * 2 ** 30;
 
 /** A registry model's defaults (size, steps, guidance, sampler); undefined for a model not in it. */
 export function registryDefaults(id: string): ModelEntry['defaults'] | undefined {
@@ -142,6 +222,10 @@ export function refusalReason(entry: ModelEntry, caps: AdapterCaps): string | un
   if (entry.needs.shaderF16 && !caps.shaderF16) {
     return `${entry.label} has fp16 weights and needs WebGPU's shader-f16 feature, which this GPU/browser does not offer.`;
   }
+  if (entry.needs.largestFileBytes && entry.needs.largestFileBytes > MAX_SINGLE_FILE_BYTES) {
+    const gb = (entry.needs.largestFileBytes / 1e9).toFixed(1);
+    return `${entry.label} keeps ${gb} GB of weights in one file; onnxruntime-web cannot load a single file over 4 GiB (32-bit external-data offsets), and browsers refuse such an ArrayBuffer. Use a sharded export of the same model.`;
+  }
   if (entry.needs.minBufferBytes && caps.maxBufferSize < entry.needs.minBufferBytes) {
     return `${entry.label} needs GPU buffers of ${Math.round(entry.needs.minBufferBytes / 2 ** 20)} MiB; this adapter allows ${Math.round(caps.maxBufferSize / 2 ** 20)} MiB.`;
   }
@@ -149,19 +233,21 @@ export function refusalReason(entry: ModelEntry, caps: AdapterCaps): string | un
 }
 
 /**
- * Exported SD U-Nets halve the latent three times and double it back with fixed ×2 upsamplers
+ * Exported SD 1.x/2.x U-Nets halve the latent three times and double it back with fixed ×2 upsamplers
  * (the traced graph has no `upsample_size`), so each side must be a multiple of 8·2³ = 64 pixels:
  * at 72×136 the tiny U-Net fails in /up_blocks.1/Concat (5 vs 6 rows) on ORT.
  */
 export const SD_SIZE_MULTIPLE = 64;
 
-const nearest = (x: number) => Math.max(SD_SIZE_MULTIPLE, Math.round(x / SD_SIZE_MULTIPLE) * SD_SIZE_MULTIPLE);
+const nearest = (x: number, m: number) => Math.max(m, Math.round(x / m) * m);
 
 /** Why a size cannot be used with this model (undefined: it can). */
 export function sizeRefusal(entry: ModelEntry, width: number, height: number): string | undefined {
   if (width % 8 || height % 8) return `Width and height must be multiples of 8 (got ${width}×${height}).`;
-  if (width % SD_SIZE_MULTIPLE || height % SD_SIZE_MULTIPLE) {
-    return `Width and height must be multiples of ${SD_SIZE_MULTIPLE} for a Stable Diffusion U-Net (it halves the latent three times and doubles it back); ${width}×${height} is not — try ${nearest(width)}×${nearest(height)}.`;
+  const m = entry.needs.sizeMultiple ?? SD_SIZE_MULTIPLE;
+  if (width % m || height % m) {
+    const times = ['once', 'twice', 'three times', 'four times'][Math.log2(m / 8) - 1] ?? `${Math.log2(m / 8)} times`;
+    return `Width and height must be multiples of ${m} for this model's U-Net (it halves the latent ${times} and doubles it back); ${width}×${height} is not — try ${nearest(width, m)}×${nearest(height, m)}.`;
   }
   const f = entry.needs.fixedSize;
   if (f && (f.width !== width || f.height !== height)) return `${entry.label} was exported for ${f.width}×${f.height} only.`;

@@ -13,6 +13,7 @@ import type { SdModel } from './sd-pipeline.ts';
 import { PromptTokenizer } from './tokenizer.ts';
 import { schedulerOptionsFromConfig } from './schedulers/index.ts';
 import { unetContract } from './unet-contract.ts';
+import { sdxlTextFrom } from './sdxl-conditioning.ts';
 import { latentRgbFor } from '../image/latent-preview.ts';
 
 export interface LoadedSdModel extends SdModel {
@@ -39,7 +40,9 @@ export async function createSdModel(host: BackendHost, files: SdPipelineFiles, o
   const { id, onProgress, profile = true } = opts;
   const tokenizer = PromptTokenizer.fromFiles(files.tokenizer);
   const unet = unetContract(files.unet.io, files.unet.path);
-  const f16Files = [files.textEncoder, files.unet, files.vaeDecoder, files.vaeEncoder].filter((f) => f && usesFloat16(f.model, f.io)).map((f) => f!.path);
+  const sdxl = sdxlTextFrom(files);
+  if (unet.sdxl && !sdxl) throw new ModelLoadError('missing-file', `${files.unet.path} takes SDXL's text_embeds and time_ids, but the pipeline has no text_encoder_2 and tokenizer_2.`);
+  const f16Files = [files.textEncoder, files.textEncoder2, files.unet, files.vaeDecoder, files.vaeEncoder].filter((f) => f && usesFloat16(f.model, f.io)).map((f) => f!.path);
   if (f16Files.length && !host.shaderF16) {
     throw new ModelLoadError('unsupported', `This model computes in float16 (${f16Files.join(', ')}) and needs WebGPU's shader-f16 feature, which this adapter does not offer.`);
   }
@@ -60,7 +63,8 @@ export async function createSdModel(host: BackendHost, files: SdPipelineFiles, o
     latentChannels: 4,
     vaeScale: 8,
     hasVaeEncoder: gpu.backend.hasVaeEncoder,
-    defaults: { width: 512, height: 512, steps: 20, guidance: 7.5, scheduler: 'euler' },
+    // SDXL base: 1024² (diffusers' default_sample_size 128 × vae_scale_factor 8) and guidance 5.0
+    defaults: sdxl ? { width: 1024, height: 1024, steps: 20, guidance: 5, scheduler: 'euler' } : { width: 512, height: 512, steps: 20, guidance: 7.5, scheduler: 'euler' },
     ...(unet.fixedLatent ? { fixedSize: { width: unet.fixedLatent.w * 8, height: unet.fixedLatent.h * 8 } } : {}),
     ...(unet.guidanceEmbeddingDim !== undefined ? { guidanceEmbedding: true } : {}),
   };
@@ -71,6 +75,7 @@ export async function createSdModel(host: BackendHost, files: SdPipelineFiles, o
     scalingFactor: Number(files.vaeConfig.scaling_factor ?? 0.18215),
     unet,
     latentRgb: latentRgbFor(files.vaeConfig),
+    ...(sdxl && { sdxl }),
     info,
     unetRunner: gpu.unetRunner,
     release: () => gpu.release(),

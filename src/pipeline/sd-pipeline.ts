@@ -14,6 +14,12 @@ import { latentToRgba, SD_LATENT_RGB, type LatentRgbMap } from '../image/latent-
 import { hiresSize, type GenerateRequest, type SchedulerName } from '../params/request.ts';
 import { GenerationInterrupted, type GenerateResult, type Progress, type StageTimings } from './engine.ts';
 import { guidanceScaleEmbedding, type UnetContract } from './unet-contract.ts';
+import { encodeSdxlPrompts, sdxlTimeIds, type SdxlText } from './sdxl-conditioning.ts';
+
+/** The VAE decoded NaN or ∞ (SDXL's original VAE overflows in float16). */
+export class VaeOverflowError extends Error {
+  override name = 'VaeOverflowError';
+}
 
 export interface SdModel {
   backend: SdBackend;
@@ -24,6 +30,8 @@ export interface SdModel {
   unet?: UnetContract;
   /** the step previews' latent → RGB map (default: SD 1.x/2.x's) */
   latentRgb?: LatentRgbMap;
+  /** SDXL: the second tokenizer and the conditioning's output names (src/pipeline/sdxl-conditioning.ts) */
+  sdxl?: SdxlText;
 }
 
 /**
@@ -105,13 +113,15 @@ async function denoise(m: SdModel, req: GenerateRequest, context: TextContext, p
   let x = pass.start ? pass.latents : sched.addNoise(pass.latents, gen.randn(pass.latents.length), sched.beginIndex);
   const plan = planGeneration(m.backend.sites, timesteps, pass.sa, { h, w });
   const per = 4 * h * w;
+  // SDXL: original = target = this pass's size, crop (0, 0)
+  const timeIds = m.unet?.sdxl ? sdxlTimeIds(pass.height, pass.width, B) : undefined;
   for (let k = 0; k < timesteps.length; k++) {
     const i = sched.beginIndex + k;
     if (opts.signal?.aborted) throw new GenerationInterrupted();
     const scaled = sched.scaleModelInput(x, i);
     const sample = new Float32Array(B * per);
     for (let b = 0; b < B; b++) sample.set(scaled, b * per);
-    const r = await m.backend.unet({ sample, B, h, w, timestep: sched.timesteps[i], timestepCond, context, windowOf: (s) => plan.cells[s.index][k], signal: opts.signal }).catch((e: unknown) => {
+    const r = await m.backend.unet({ sample, B, h, w, timestep: sched.timesteps[i], timestepCond, timeIds, context, windowOf: (s) => plan.cells[s.index][k], signal: opts.signal }).catch((e: unknown) => {
       throw opts.signal?.aborted ? new GenerationInterrupted() : e;
     });
     clockUnet(clock, r);
@@ -131,15 +141,38 @@ async function denoise(m: SdModel, req: GenerateRequest, context: TextContext, p
 }
 
 
+/** The batch's text context: [negative, prompt] with CFG, else the prompt in every row. */
+function encodePrompts(m: SdModel, req: GenerateRequest, B: number, cfg: boolean): Promise<TextContext> {
+  if (m.unet?.sdxl && !m.sdxl) throw new Error('The U-Net takes SDXL inputs (text_embeds, time_ids) but the pipeline has no text_encoder_2.');
+  if (m.sdxl) {
+    // the app's empty negative prompt plays diffusers' negative_prompt=None
+    const zero = cfg && req.negativePrompt === '' && m.sdxl.forceZerosForEmptyPrompt;
+    const prompts = zero ? [req.prompt] : cfg ? [req.negativePrompt, req.prompt] : Array<string>(B).fill(req.prompt);
+    return encodeSdxlPrompts(m.backend, m.tokenizer, m.sdxl, prompts, zero);
+  }
+  const prompts = cfg ? [req.negativePrompt, req.prompt] : Array<string>(B).fill(req.prompt);
+  const ids = new Int32Array(prompts.length * SD_MAX_LENGTH);
+  prompts.forEach((s, i) => ids.set(m.tokenizer.encode(s), i * SD_MAX_LENGTH));
+  return m.backend.encodeText(ids, prompts.length);
+}
+
+/** Refuses a decoded image with NaN or ∞ rather than showing garbage. */
+function checkFinite(pixels: Float32Array, m: SdModel): void {
+  let bad = 0;
+  for (let i = 0; i < pixels.length; i++) if (!Number.isFinite(pixels[i])) bad++;
+  if (!bad) return;
+  const hint = m.unet?.sdxl
+    ? " SDXL's original VAE overflows in float16: use a float32 VAE decoder or the fp16-fix VAE (madebyollin/sdxl-vae-fp16-fix), which is made to run in float16."
+    : ' A float16 VAE decoder may overflow: try a float32 one.';
+  throw new VaeOverflowError(`The VAE decoder produced ${bad} non-finite values (NaN or ∞) of ${pixels.length}.${hint}`);
+}
+
 /** Generates one image. Throws GenerationInterrupted when `signal` aborts. */
 export async function generateImage(m: SdModel, req: GenerateRequest, opts: RunOptions = {}): Promise<GenerateResult> {
   const clock: Clock = { t0: performance.now(), timings: { text: 0, unetOrt: 0, saPool: 0, saProject: 0, saAttention: 0, saWall: 0, vae: 0, total: 0, method: 'submitted-work-done' } };
   if (req.width % 8 || req.height % 8) throw new RangeError(`Width and height must be multiples of 8 (got ${req.width}×${req.height}).`);
   const { B, cfg } = unetBatching(m.unet, req.guidance);
-  const prompts = cfg ? [req.negativePrompt, req.prompt] : Array<string>(B).fill(req.prompt);
-  const ids = new Int32Array(prompts.length * SD_MAX_LENGTH);
-  prompts.forEach((s, i) => ids.set(m.tokenizer.encode(s), i * SD_MAX_LENGTH));
-  const context = await timed(m, clock, 'text', () => m.backend.encodeText(ids, prompts.length));
+  const context = await timed(m, clock, 'text', () => encodePrompts(m, req, B, cfg));
   opts.onProgress?.({ stage: 'text', step: 1, total: 1, elapsedMs: performance.now() - clock.t0 });
   const gen = new TorchGenerator(req.seed);
   try {
@@ -169,6 +202,7 @@ export async function generateImage(m: SdModel, req: GenerateRequest, opts: RunO
     if (opts.signal?.aborted) throw new GenerationInterrupted();
     const z = latents.map((v) => v / m.scalingFactor);
     const pixels = await timed(m, clock, 'vae', () => m.backend.decode(z, H / 8, W / 8));
+    checkFinite(pixels, m);
     opts.onProgress?.({ stage: 'vae', step: 1, total: 1, elapsedMs: performance.now() - clock.t0 });
     return { image: imageFromChw(pixels, W, H), timings: finalTimings(clock), timesteps: r1.timesteps, seed: req.seed, latents };
   } finally {

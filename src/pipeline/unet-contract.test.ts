@@ -20,10 +20,19 @@ describe('unetContract', () => {
   it("LCM's timestep_cond gives the embedding width", () => {
     expect(unetContract(io([...USUAL, ['timestep_cond', F, [undefined, 256]]])).guidanceEmbeddingDim).toBe(256);
   });
-  it('an input it cannot feed is a typed error naming it (SDXL\'s text_embeds, time_ids)', () => {
-    const f = () => unetContract(io([...USUAL, ['text_embeds', F, [undefined, 1280]], ['time_ids', F, [undefined, 6]]]), 'unet/model.onnx');
+  it("SDXL's text_embeds [B, 1280] and time_ids [B, 6] give the added-condition widths", () => {
+    expect(unetContract(io([...USUAL, ['text_embeds', F, [undefined, 1280]], ['time_ids', F, [undefined, 6]]])).sdxl).toEqual({ textEmbedsDim: 1280, timeIdsDim: 6 });
+  });
+  it('SDXL inputs: one without the other, a free width or a refiner-style time_ids (5) are typed errors', () => {
+    const te: [string, DataType, (number | undefined)[]] = ['text_embeds', F, [undefined, 1280]];
+    expect(() => unetContract(io([...USUAL, te]))).toThrow(/text_embeds but no time_ids/);
+    expect(() => unetContract(io([...USUAL, te, ['time_ids', F, [undefined, undefined]]]))).toThrow(/fixed width/);
+    expect(() => unetContract(io([...USUAL, te, ['time_ids', F, [undefined, 5]]]))).toThrow(/aesthetic scores \(5\) are not supported/);
+  });
+  it('an input it cannot feed is a typed error naming it', () => {
+    const f = () => unetContract(io([...USUAL, ['added_cond', F, [undefined, 8]], ['control', F, [undefined, 6]]]), 'unet/model.onnx');
     expect(f).toThrow(ModelLoadError);
-    expect(f).toThrow(/unet\/model\.onnx has inputs "text_embeds", "time_ids" that this app does not know how to feed/);
+    expect(f).toThrow(/unet\/model\.onnx has inputs "added_cond", "control" that this app does not know how to feed/);
   });
   it('a missing input says which', () => {
     expect(() => unetContract(io(USUAL.slice(0, 2)))).toThrow(/no "encoder_hidden_states" input/);

@@ -1,6 +1,7 @@
 // What a U-Net graph asks of the generation loop, read from its declared inputs: the usual three
 // (sample, timestep, encoder_hidden_states), LCM's `timestep_cond` (the guidance-scale embedding,
-// computed as diffusers does), and fixed shapes (an export for one batch and latent size only). An
+// computed as diffusers does), SDXL's added conditions `text_embeds` (the pooled prompt) and
+// `time_ids` (size and crop micro-conditioning; see sdxl-conditioning.ts), and fixed shapes (an export for one batch and latent size only). An
 // input we do not know how to feed is a typed error that names it, before any session is made.
 import { DataType } from '../onnx/proto.ts';
 import type { GraphIo } from '../onnx/model-file.ts';
@@ -13,9 +14,22 @@ export interface UnetContract {
   fixedLatent?: { h: number; w: number };
   /** LCM: the width of `timestep_cond`, the guidance-scale embedding (diffusers' time_cond_proj_dim) */
   guidanceEmbeddingDim?: number;
+  /**
+   * SDXL: the U-Net's added conditions (diffusers' addition_embed_type "text_time"): the pooled
+   * prompt `text_embeds` [batch, textEmbedsDim] and `time_ids` [batch, timeIdsDim] (6 for the base
+   * model: original size, crop top-left, target size).
+   */
+  sdxl?: { textEmbedsDim: number; timeIdsDim: number };
 }
 
-const KNOWN = new Set(['sample', 'timestep', 'encoder_hidden_states', 'timestep_cond']);
+const KNOWN = new Set(['sample', 'timestep', 'encoder_hidden_states', 'timestep_cond', 'text_embeds', 'time_ids']);
+
+/** The fixed width of a float [batch, width] input (undefined: it has none). */
+function floatWidth(io: GraphIo, name: string): number | undefined {
+  const v = io.inputs.find((x) => x.name === name);
+  if (!v || !(v.dataType === DataType.FLOAT || v.dataType === DataType.FLOAT16) || v.dims?.length !== 2) return undefined;
+  return v.dims[1];
+}
 
 /** Reads the contract from the U-Net's declared inputs; throws ModelLoadError('unsupported') on an input we cannot feed. */
 export function unetContract(io: GraphIo, file = 'unet/model.onnx'): UnetContract {
@@ -24,7 +38,7 @@ export function unetContract(io: GraphIo, file = 'unet/model.onnx'): UnetContrac
   if (unknown.length) {
     throw new ModelLoadError(
       'unsupported',
-      `${file} has input${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')} that this app does not know how to feed (it feeds sample, timestep, encoder_hidden_states and LCM's timestep_cond). SDXL-style U-Nets (text_embeds, time_ids) are not supported yet.`,
+      `${file} has input${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')} that this app does not know how to feed (it feeds sample, timestep, encoder_hidden_states, LCM's timestep_cond and SDXL's text_embeds and time_ids).`,
     );
   }
   for (const need of ['sample', 'timestep', 'encoder_hidden_states']) {
@@ -42,6 +56,21 @@ export function unetContract(io: GraphIo, file = 'unet/model.onnx'): UnetContrac
       throw new ModelLoadError('unsupported', `${file}'s timestep_cond must be a float [batch, dim] input with a fixed dim (LCM's guidance embedding); it is ${DataType[cond.dataType]} [${(cond.dims ?? []).join(', ')}].`);
     }
     contract.guidanceEmbeddingDim = dim;
+  }
+  const hasText = names.includes('text_embeds');
+  if (hasText || names.includes('time_ids')) {
+    if (!hasText || !names.includes('time_ids')) {
+      throw new ModelLoadError('format', `${file} has ${hasText ? 'text_embeds but no time_ids' : 'time_ids but no text_embeds'}: an SDXL U-Net takes both.`);
+    }
+    const textEmbedsDim = floatWidth(io, 'text_embeds');
+    const timeIdsDim = floatWidth(io, 'time_ids');
+    if (textEmbedsDim === undefined || timeIdsDim === undefined) {
+      throw new ModelLoadError('unsupported', `${file}'s text_embeds and time_ids must be float [batch, width] inputs with a fixed width (SDXL's pooled prompt and micro-conditioning).`);
+    }
+    if (timeIdsDim !== 6) {
+      throw new ModelLoadError('unsupported', `${file}'s time_ids is ${timeIdsDim} wide; this app feeds SDXL base's 6 (original size, crop, target size) — refiner-style aesthetic scores (5) are not supported.`);
+    }
+    contract.sdxl = { textEmbedsDim, timeIdsDim };
   }
   return contract;
 }

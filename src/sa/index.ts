@@ -49,7 +49,7 @@ export {
   windowLabel,
 } from './schedule.ts';
 export type { SaActiveWindow, SaInactiveReason, SaPlan, SaSite, SaSiteContext, SaWindow } from './schedule.ts';
-export { SD_UNET_LAYOUT, sdUnetSites } from './sites.ts';
+export { SD_UNET_LAYOUT, SDXL_UNET_LAYOUT, sdUnetSites } from './sites.ts';
 export type { SdUnetLayout } from './sites.ts';
 export { poolTokens } from './pool-reference.ts';
 export type { PooledTokens } from './pool-reference.ts';

@@ -51,7 +51,10 @@ export type SaWindow =
 export type SaActiveWindow = Extract<SaWindow, { active: true }>;
 
 export interface SaSiteContext {
-  /** C of the first (full-resolution) level; depth = C_site / baseChannels */
+  /**
+   * C of the first level that has self-attention (SPEC_SA §3, §5a: 320 for SD 1.x/2.x, 640 for
+   * SDXL, whose first level has none); depth = C_site / baseChannels
+   */
   readonly baseChannels: number;
   /** the site's token grid, N = h·w */
   readonly h: number;
@@ -103,7 +106,7 @@ export function blockParamsFor(site: SaSite, params: SaParams): SaBlockParams | 
   return params.in;
 }
 
-/** depth = C_site / C_first_level (SD 1.x and 2.x: 1, 2, 4, 4; mid 4), whatever the head count. */
+/** depth = C_site / C_first_attention_level (SD 1.x and 2.x: 1, 2, 4; mid 4. SDXL: 1, 2; mid 2), whatever the head count. */
 export function siteDepth(site: SaSite, baseChannels: number): number {
   requirePositiveInt(`channels of site ${site.name}`, site.channels);
   if (!(baseChannels > 0)) throw new SaScheduleError(`baseChannels must be > 0, got ${baseChannels}.`);
@@ -168,7 +171,8 @@ export interface SaPlan {
 
 /**
  * The full sites × steps table for one generation. `baseChannels` defaults to the smallest
- * channel count among the sites (the first level).
+ * channel count among the sites: channels grow with depth, and only levels with self-attention
+ * have sites, so that is the first level that HAS self-attention (SPEC_SA §5a: 640 for SDXL).
  */
 export function planGeneration(
   sites: readonly SaSite[],

@@ -53,17 +53,28 @@ export interface UnetInputSpec {
   contextLen?: number;
   contextDim: number;
   timestep?: number;
+  /** SDXL (UnetConfig.addition): also feed text_embeds [B, dim] ~ N(0, 1) and time_ids [B, 6] */
+  addition?: { textEmbedsDim: number; timeIds?: readonly number[] };
 }
 
-/** Seeded U-Net inputs: sample, encoder_hidden_states ~ N(0, 1), timestep fixed. */
+/**
+ * Seeded U-Net inputs: sample, encoder_hidden_states ~ N(0, 1), timestep fixed; with `addition`,
+ * text_embeds ~ N(0, 1) and time_ids (default: original size = target size = 8·latent, crop 0, 0).
+ */
 export function unetFeeds(dtype: FloatType, s: UnetInputSpec, seed = 7): Record<string, ort.Tensor> {
   const { batch: B, height: H, width: W } = s;
   const S = s.contextLen ?? 77;
-  return {
+  const feeds: Record<string, ort.Tensor> = {
     sample: floatTensor(dtype, normal(seed, 'sample', B * 4 * H * W), [B, 4, H, W]),
     timestep: floatTensor(dtype, new Float32Array(B).fill(s.timestep ?? 500), [B]),
     encoder_hidden_states: floatTensor(dtype, normal(seed, 'context', B * S * s.contextDim), [B, S, s.contextDim]),
   };
+  if (s.addition) {
+    const ids = s.addition.timeIds ?? [8 * H, 8 * W, 0, 0, 8 * H, 8 * W];
+    feeds.text_embeds = floatTensor(dtype, normal(seed, 'text_embeds', B * s.addition.textEmbedsDim), [B, s.addition.textEmbedsDim]);
+    feeds.time_ids = floatTensor(dtype, Float32Array.from({ length: B * ids.length }, (_, i) => ids[i % ids.length]), [B, ids.length]);
+  }
+  return feeds;
 }
 
 export function stats(values: Float32Array): OutputStats {
