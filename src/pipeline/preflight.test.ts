@@ -59,7 +59,10 @@ describe('preflight', () => {
     expect(() => preflightModel('unet', unetOf(text))).toThrow(UnetStructureError);
     const f = unetOf(buildUnet(PIPELINE_CONFIGS.tiny.unet, { attention: 'torch2', dtype: 'float32', seed: 1 }).model);
     f.io.inputs.push({ name: 'text_embeds', dataType: 1, dims: [undefined, 1280] });
-    expect(() => preflightModel('unet', f)).toThrow(/"text_embeds" that this app does not know how to feed/);
+    expect(() => preflightModel('unet', f)).toThrow(/text_embeds but no time_ids: an SDXL U-Net takes both/);
+    f.io.inputs.pop();
+    f.io.inputs.push({ name: 'class_labels', dataType: 7, dims: [undefined] });
+    expect(() => preflightModel('unet', f)).toThrow(/"class_labels" that this app does not know how to feed/);
   });
 });
 
