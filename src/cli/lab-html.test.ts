@@ -26,7 +26,9 @@ describe('lab report HTML', () => {
 
   it('a sweep plot is an SVG with the swept values on its axis', async () => {
     const r = fakeReport();
-    expect(sweepPlotRows(r, 'td').map((row) => row.x)).toContain(4);
+    expect(new Set(sweepPlotRows(r, 'td').map((row) => row.x))).toEqual(new Set([0, 1, 2, 4]));
+    expect(new Set(sweepPlotRows(r, 'in-s').map((row) => row.x))).toEqual(new Set([0, 3, 6, 12, 24])); // 6 is in the sweep itself
+    expect(new Set(sweepPlotRows(r, 'k-avg').map((row) => row.x))).toEqual(new Set([0, 0.25, 0.5, 1])); // 0: the defaults' run
     const svg = await sweepSvg(r, 'td');
     expect(svg).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg).toContain('time_decay');

@@ -11,12 +11,15 @@ const fmt = (x: number | null | undefined) => (x === null || x === undefined || 
 
 const PLOTTED: readonly LabMetric[] = ['change', 'centroidShift', 'edgeEnergy', 'colourfulness', 'contrast', 'timeMs', 'sizeChange'];
 
-/** Rows {x, metric, value, sample} of one sweep's runs, for the plot. */
+/** Rows {x, metric, value, sample} of one sweep's runs (the defaults' runs at its atDefault value), for the plot. */
 export function sweepPlotRows(report: LabReport, sweepId: string): { x: number; metric: string; value: number; sample: string }[] {
   const sweep = SWEEPS.find((s) => s.id === sweepId)!;
   const rows: { x: number; metric: string; value: number; sample: string }[] = [];
-  for (const v of sweep.values) {
-    for (const r of report.runs.filter((k) => k.variant === sweepVariantId(sweep, v))) {
+  const xs = [...new Set([...sweep.values.map(Number), sweep.atDefault])];
+  for (const v of xs) {
+    let runs = report.runs.filter((k) => k.variant === sweepVariantId(sweep, v));
+    if (!runs.length && v === sweep.atDefault) runs = report.runs.filter((k) => k.variant === 'default');
+    for (const r of runs) {
       for (const m of PLOTTED) {
         const value = r.metrics[m];
         if (typeof value === 'number' && Number.isFinite(value)) rows.push({ x: Number(v), metric: METRIC_LABELS[m], value, sample: `seed ${r.seed} · ${r.prompt}` });
@@ -30,18 +33,18 @@ export function sweepPlotRows(report: LabReport, sweepId: string): { x: number; 
 export async function sweepSvg(report: LabReport, sweepId: string): Promise<string | undefined> {
   const sweep = SWEEPS.find((s) => s.id === sweepId)!;
   const values = sweepPlotRows(report, sweepId);
-  if (!values.length) return undefined;
-  const x = { field: 'x', type: 'quantitative', title: sweep.label } as const;
+  if (!values.some((r) => r.x !== sweep.atDefault)) return undefined;
+  const x = { field: 'x', type: 'quantitative', title: sweep.label, axis: { format: '~g' } } as const;
   const spec: vl.TopLevelSpec = {
     data: { values },
     facet: { field: 'metric', type: 'nominal', title: null, header: { labelFontSize: 11 } },
-    columns: 4,
+    columns: 3,
     spec: {
       width: 170,
       height: 110,
       layer: [
-        { mark: { type: 'point', opacity: 0.45, size: 18 }, encoding: { x, y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } }, color: { field: 'sample', type: 'nominal', legend: null } } },
-        { mark: { type: 'line', point: true, color: '#222' }, encoding: { x, y: { aggregate: 'mean', field: 'value', type: 'quantitative', title: null } } },
+        { mark: { type: 'point', opacity: 0.45, size: 18 }, encoding: { x, y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false }, axis: { format: '.4~g' } }, color: { field: 'sample', type: 'nominal', legend: null } } },
+        { mark: { type: 'line', point: true, color: '#222' }, encoding: { x, y: { aggregate: 'mean', field: 'value', type: 'quantitative', title: null, axis: { format: '.4~g' } } } },
       ],
     },
     resolve: { scale: { y: 'independent' } },

@@ -39,6 +39,14 @@ describe('lab plan', () => {
     expect(baselineOf(vs.get('i2i-default')!)).toBe('i2i-off');
   });
 
+  it('each sweep at its atDefault value is the spec default (max sweeps: but for the mode, which blend 0 never reads)', () => {
+    for (const s of SWEEPS) {
+      const sa = applySaPatch(s.patch(s.atDefault));
+      expect({ ...sa, in: { ...sa.in, mode: '2D_AVG' }, out: { ...sa.out, mode: '2D_AVG' } }, s.id).toEqual(DEFAULT_SA_PARAMS);
+      if (sa.in.mode !== '2D_AVG') expect(sa.in.k_blend + sa.in.v_blend + sa.out.k_blend + sa.out.v_blend, s.id).toBe(0);
+    }
+  });
+
   it('an out-of-range patch is an error, not a silent clamp', () => {
     expect(() => applySaPatch({ in: { strength: 99 } })).toThrow(/not valid/);
   });

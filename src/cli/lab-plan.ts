@@ -43,24 +43,26 @@ export interface LabSweep {
   label: string;
   values: readonly (number | string)[];
   quick: readonly (number | string)[];
+  /** the value at which `patch` gives the spec defaults (numerically: blend 0 is strided sampling in every mode) */
+  atDefault: number;
   patch: (v: number | string) => SaPatch;
 }
 
 const n = (v: number | string) => Number(v);
 
 export const SWEEPS: readonly LabSweep[] = [
-  { id: 'dd', label: 'depth_decay (in and out linked)', values: [0, 1, 2, 3, 4], quick: [0], patch: (v) => both({ depth_decay: n(v) }) },
-  { id: 'dd-in', label: 'in.depth_decay', values: [0, 1, 4], quick: [], patch: (v) => ({ in: { depth_decay: n(v) } }) },
-  { id: 'dd-out', label: 'out.depth_decay', values: [0, 1, 4], quick: [], patch: (v) => ({ out: { depth_decay: n(v) } }) },
-  { id: 'td', label: 'time_decay', values: [0, 1, 2, 4], quick: [0], patch: (v) => ({ time_decay: n(v) }) },
-  { id: 'in-s', label: 'in.strength', values: [0, 3, 6, 12, 24], quick: [24], patch: (v) => ({ in: { strength: n(v) } }) },
-  { id: 'out-s', label: 'out.strength', values: [0, 2, 4, 8, 16], quick: [16], patch: (v) => ({ out: { strength: n(v) } }) },
-  { id: 'blend-avg', label: 'k_blend = v_blend, 2D_AVG', values: [0, 0.5, 1], quick: [1], patch: (v) => both({ k_blend: n(v), v_blend: n(v) }) },
-  { id: 'blend-max', label: 'k_blend = v_blend, 2D_MAX', values: [0, 0.5, 1], quick: [1], patch: (v) => both({ mode: '2D_MAX', k_blend: n(v), v_blend: n(v) }) },
-  { id: 'v-avg', label: 'v_blend alone (k_blend 0), 2D_AVG', values: [0, 0.5, 1], quick: [], patch: (v) => both({ v_blend: n(v) }) },
-  { id: 'v-max', label: 'v_blend alone (k_blend 0), 2D_MAX', values: [0, 0.5, 1], quick: [], patch: (v) => both({ mode: '2D_MAX', v_blend: n(v) }) },
-  { id: 'k-avg', label: 'k_blend alone (v_blend 0), 2D_AVG', values: [0.25, 0.5, 1], quick: [], patch: (v) => both({ k_blend: n(v) }) },
-  { id: 'k-max', label: 'k_blend alone (v_blend 0), 2D_MAX', values: [0.25, 0.5, 1], quick: [], patch: (v) => both({ mode: '2D_MAX', k_blend: n(v) }) },
+  { id: 'dd', label: 'depth_decay (in and out linked)', values: [0, 1, 2, 3, 4], quick: [0], atDefault: 2, patch: (v) => both({ depth_decay: n(v) }) },
+  { id: 'dd-in', label: 'in.depth_decay', values: [0, 1, 4], quick: [], atDefault: 2, patch: (v) => ({ in: { depth_decay: n(v) } }) },
+  { id: 'dd-out', label: 'out.depth_decay', values: [0, 1, 4], quick: [], atDefault: 2, patch: (v) => ({ out: { depth_decay: n(v) } }) },
+  { id: 'td', label: 'time_decay', values: [0, 1, 2, 4], quick: [0], atDefault: 2, patch: (v) => ({ time_decay: n(v) }) },
+  { id: 'in-s', label: 'in.strength', values: [0, 3, 6, 12, 24], quick: [24], atDefault: 6, patch: (v) => ({ in: { strength: n(v) } }) },
+  { id: 'out-s', label: 'out.strength', values: [0, 2, 4, 8, 16], quick: [16], atDefault: 4, patch: (v) => ({ out: { strength: n(v) } }) },
+  { id: 'blend-avg', label: 'k_blend = v_blend, 2D_AVG', values: [0, 0.5, 1], quick: [1], atDefault: 0, patch: (v) => both({ k_blend: n(v), v_blend: n(v) }) },
+  { id: 'blend-max', label: 'k_blend = v_blend, 2D_MAX', values: [0, 0.5, 1], quick: [1], atDefault: 0, patch: (v) => both({ mode: '2D_MAX', k_blend: n(v), v_blend: n(v) }) },
+  { id: 'v-avg', label: 'v_blend alone (k_blend 0), 2D_AVG', values: [0, 0.5, 1], quick: [], atDefault: 0, patch: (v) => both({ v_blend: n(v) }) },
+  { id: 'v-max', label: 'v_blend alone (k_blend 0), 2D_MAX', values: [0, 0.5, 1], quick: [], atDefault: 0, patch: (v) => both({ mode: '2D_MAX', v_blend: n(v) }) },
+  { id: 'k-avg', label: 'k_blend alone (v_blend 0), 2D_AVG', values: [0.25, 0.5, 1], quick: [], atDefault: 0, patch: (v) => both({ k_blend: n(v) }) },
+  { id: 'k-max', label: 'k_blend alone (v_blend 0), 2D_MAX', values: [0.25, 0.5, 1], quick: [], atDefault: 0, patch: (v) => both({ mode: '2D_MAX', k_blend: n(v) }) },
 ];
 
 export const sweepVariantId = (s: LabSweep, v: number | string) => `${s.id}=${v}`;

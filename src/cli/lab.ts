@@ -12,6 +12,7 @@ import { DEFAULT_GEN_PARAMS, type ParamSet } from '../params/gen-params.ts';
 import { saParamsToJson } from '../sa/index.ts';
 import { CliUsageError, paramSetFrom, type LabArgs } from './args.ts';
 import { describeTimings, loadModelOnGpu, renderImage } from './generate.ts';
+import type { LoadedSdModel } from '../pipeline/sd-model.ts';
 import { isRemote } from './file-fetch.ts';
 import { printNotices, type CliIo } from './io.ts';
 import { labReportHtml } from './lab-html.ts';
@@ -62,44 +63,67 @@ function labBase(a: LabArgs, io: CliIo, toy: boolean): { set: ParamSet; settings
 
 const cacheKey = (v: LabVariant) => `${v.img2img}|${saParamsToJson(v.sa)}`;
 
+type Pending = Omit<LabRun, 'metrics'> & { timeMs: number };
+const imageKey = (prompt: string, seed: number, variant: string) => `${seed}\u0000${prompt}\u0000${variant}`;
+
+/** Every variant for every prompt and seed; settings already rendered for this prompt and seed are reused. */
+async function renderVariants(model: LoadedSdModel, base: ParamSet, settings: LabSettings, variants: readonly LabVariant[], io: CliIo): Promise<{ images: Map<string, ImageRgba>; pending: Pending[] }> {
+  const images = new Map<string, ImageRgba>();
+  const pending: Pending[] = [];
+  if (!settings.quick) await renderImage(model, { gen: { ...base.gen, seed: settings.seeds[0] }, sa: variants[0].sa }, io, { logSteps: false }); // warm-up: first-use compiles stay out of the timings
+  for (const prompt of settings.prompts) {
+    for (const seed of settings.seeds) {
+      const rendered = new Map<string, { image: ImageRgba; timeMs: number; variant: string }>();
+      const gen = { ...base.gen, prompt, seed };
+      for (const v of variants) {
+        const key = cacheKey(v);
+        let r = v.rerender ? undefined : rendered.get(key);
+        const sameAs = r?.variant;
+        if (!r) {
+          const init = v.img2img ? images.get(imageKey(prompt, seed, 'off')) : undefined; // 'off' comes first in the plan
+          const out = await renderImage(model, { gen, sa: v.sa }, io, { init, logSteps: false });
+          r = { image: out.image, timeMs: out.timings.total, variant: v.id };
+          if (!rendered.has(key)) rendered.set(key, r);
+          io.log(`  seed ${seed} ${v.id}: ${describeTimings(out.timings)}`);
+        }
+        images.set(imageKey(prompt, seed, v.id), r.image);
+        pending.push({ variant: v.id, prompt, seed, img2img: v.img2img, sa: v.sa, ...(sameAs ? { sameAs } : {}), timeMs: r.timeMs });
+      }
+    }
+  }
+  return { images, pending };
+}
+
+/** report.json and report.html (with the key images of the first prompt and seed) into `dir`. */
+async function writeReport(dir: string, report: LabReport, variants: readonly LabVariant[], images: Map<string, ImageRgba>): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'report.json'), JSON.stringify(report, null, 1));
+  const shown = [];
+  for (const id of SHOWN) {
+    const img = images.get(imageKey(report.images.prompt, report.images.seed, id));
+    const v = variants.find((k) => k.id === id);
+    if (img && v) shown.push({ variant: id, label: v.label, dataUrl: `data:image/png;base64,${Buffer.from(await encodePng(img.data, img.width, img.height)).toString('base64')}` });
+  }
+  writeFileSync(join(dir, 'report.html'), await labReportHtml(report, shown));
+}
+
 export async function labCommand(a: LabArgs, io: CliIo): Promise<LabReport> {
   const palettes = toyPalettes(a.model, io);
   const { set: base, settings } = labBase(a, io, palettes !== undefined);
   const model = await loadModelOnGpu(a.model, a.tokenizer, base.gen.model, io, a.f16Path, { withVaeEncoder: true });
   let variants = labVariants(settings.quick);
-  if (!model.info.hasVaeEncoder) {
-    io.err('notice: the model has no VAE encoder (vae_encoder/model.onnx): the img2img variants are left out');
-    variants = variants.filter((v) => !v.img2img);
-  }
-  io.log(`lab: ${variants.length} variants × ${settings.seeds.length} seeds × ${settings.prompts.length} prompts at ${settings.width}x${settings.height}, ${settings.steps} steps${palettes ? '; toy scene reader on' : ''}`);
-  const images = new Map<string, ImageRgba>();
-  const imageKey = (prompt: string, seed: number, variant: string) => `${seed}\u0000${prompt}\u0000${variant}`;
-  const pending: (Omit<LabRun, 'metrics'> & { timeMs: number })[] = [];
+  let rendered: Awaited<ReturnType<typeof renderVariants>>;
   try {
-    if (!settings.quick) await renderImage(model, { gen: { ...base.gen, seed: settings.seeds[0] }, sa: variants[0].sa }, io, { logSteps: false }); // warm-up: first-use compiles stay out of the timings
-    for (const prompt of settings.prompts) {
-      for (const seed of settings.seeds) {
-        const rendered = new Map<string, { image: ImageRgba; timeMs: number; variant: string }>();
-        const gen = { ...base.gen, prompt, seed };
-        for (const v of variants) {
-          const key = cacheKey(v);
-          let r = v.rerender ? undefined : rendered.get(key);
-          const sameAs = r?.variant;
-          if (!r) {
-            const init = v.img2img ? images.get(imageKey(prompt, seed, 'off')) : undefined;
-            const out = await renderImage(model, { gen, sa: v.sa }, io, { init, logSteps: false });
-            r = { image: out.image, timeMs: out.timings.total, variant: v.id };
-            if (!rendered.has(key)) rendered.set(key, r);
-            io.log(`  seed ${seed} ${v.id}: ${describeTimings(out.timings)}`);
-          }
-          images.set(imageKey(prompt, seed, v.id), r.image);
-          pending.push({ variant: v.id, prompt, seed, img2img: v.img2img, sa: v.sa, ...(sameAs ? { sameAs } : {}), timeMs: r.timeMs });
-        }
-      }
+    if (!model.info.hasVaeEncoder) {
+      io.err('notice: the model has no VAE encoder (vae_encoder/model.onnx): the img2img variants are left out');
+      variants = variants.filter((v) => !v.img2img);
     }
+    io.log(`lab: ${variants.length} variants × ${settings.seeds.length} seeds × ${settings.prompts.length} prompts at ${settings.width}x${settings.height}, ${settings.steps} steps${palettes ? '; toy scene reader on' : ''}`);
+    rendered = await renderVariants(model, base, settings, variants, io);
   } finally {
     await model.release();
   }
+  const { images, pending } = rendered;
   const scene = (img: ImageRgba): SceneSummary | undefined => {
     if (!palettes) return undefined;
     const s = readScene(img, palettes);
@@ -116,16 +140,8 @@ export async function labCommand(a: LabArgs, io: CliIo): Promise<LabReport> {
     return x && y ? 1 - ssim(x, y) : undefined;
   };
   const report = buildLabReport(a.model, settings, variants, runs, gap);
-  mkdirSync(a.out, { recursive: true });
-  writeFileSync(join(a.out, 'report.json'), JSON.stringify(report, null, 1));
-  const shown = [];
-  for (const id of SHOWN) {
-    const img = images.get(imageKey(report.images.prompt, report.images.seed, id));
-    const v = variants.find((k) => k.id === id);
-    if (img && v) shown.push({ variant: id, label: v.label, dataUrl: `data:image/png;base64,${Buffer.from(await encodePng(img.data, img.width, img.height)).toString('base64')}` });
-  }
-  writeFileSync(join(a.out, 'report.html'), await labReportHtml(report, shown));
-  for (const o of report.observations) io.log(`${o.verdict.padEnd(13)} ${o.id}: ${o.claim}`);
+  await writeReport(a.out, report, variants, images);
+  for (const o of report.observations) io.log(`${o.verdict.padEnd(13)} ${o.id}: ${o.claim}${o.note ? ` (${o.note})` : ''}`);
   io.log(`wrote ${join(a.out, 'report.json')} and report.html (${runs.length} runs)`);
   return report;
 }
