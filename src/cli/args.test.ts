@@ -124,3 +124,24 @@ describe('paramSetFrom: defaults ← --preset ← flags ← --sa', () => {
     expect(modelIdOf(m)).toBe(id);
   });
 });
+
+describe('lab arguments', () => {
+  it('defaults: the embedded model, seeds 1,2,3, no prompts (the lab picks them), not quick', () => {
+    expect(parseCliArgs(['lab', '--out', 'r'])).toEqual({ command: 'lab', model: DEFAULT_MODEL_DIR, tokenizer: undefined, out: 'r', prompts: [], promptsFile: undefined, seeds: [1, 2, 3], size: undefined, steps: undefined, guidance: undefined, scheduler: undefined, quick: false, f16Path: undefined });
+  });
+  it('every flag, --prompt more than once', () => {
+    expect(parseCliArgs(['lab', '--model', 'm', '--out', 'r', '--prompt', 'a', '--prompt', 'b', '--seeds', '4, 5', '--size', '64', '--steps', '3', '--guidance', '2', '--scheduler', 'euler', '--quick', '--f16-path', 'packed']))
+      .toMatchObject({ model: 'm', prompts: ['a', 'b'], seeds: [4, 5], size: { width: 64, height: 64 }, steps: 3, guidance: 2, scheduler: 'euler', quick: true, f16Path: 'packed' });
+  });
+  it.each([
+    [['lab'], /lab needs --out/],
+    [['lab', '--out', 'r', '--seeds', '1,x'], /--seeds must be an integer/],
+    [['lab', '--out', 'r', '--seeds', '1,1'], /seed twice/],
+    [['lab', '--out', 'r', '--seeds=1,-1'], /--seeds must be integers 0\.\.4294967295/],
+    [['lab', '--out', 'r', '--prompt', 'a', '--prompts', 'f.txt'], /not both/],
+    [['lab', '--out', 'r', '--scheduler', 'x'], /--scheduler must be one of/],
+  ])('%j is a usage error', (argv, msg) => {
+    expect(() => parseCliArgs(argv)).toThrow(CliUsageError);
+    expect(() => parseCliArgs(argv)).toThrow(msg);
+  });
+});

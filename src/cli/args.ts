@@ -20,6 +20,12 @@ export const USAGE = `usage:
                [--f16-path native|packed] [--previews DIR]
   cli sweep [--model <dir|url>] --prompt TEXT --x 'sa.in.strength=0,4,8' [--y 'seed=1,2'] --out DIR
             [every generate flag]: one PNG per cell and DIR/index.html
+  cli lab [--model <dir|url>] [--prompts FILE|--prompt TEXT …] [--seeds 1,2,3] [--size WxH] [--steps N]
+          [--guidance G] [--scheduler NAME] [--quick] --out DIR: sweeps each SA parameter the author
+          talks about from the defaults, measures every image against SA off with the same seed and
+          writes DIR/report.json and DIR/report.html (observation → measured → holds here or not).
+          --prompts FILE: one prompt a line (# comments). --quick: 1 seed, 1 prompt, the main parameters
+          at one value besides the default, 64x64 and 2 steps unless given (a smoke run for tests).
   cli unet-step --unet model.onnx [--external weights.pb] --sample s.npy --timestep t.npy|T
                 --context c.npy --out out.npy [--sites sites.json] [--sa '<json>'|@file] [--cpu]
                 [--f16-path native|packed] [--text-embeds e.npy] [--time-ids i.npy|H,W,top,left,TH,TW]
@@ -76,7 +82,24 @@ export interface SweepArgs extends Omit<GenerateArgs, 'command'> {
   y?: string;
 }
 
-export type CliArgs = GenerateArgs | SweepArgs | UnetStepArgs | { command: 'help' };
+export interface LabArgs {
+  command: 'lab';
+  model: string;
+  tokenizer?: string;
+  out: string;
+  /** --prompt values, in order (may be empty) */
+  prompts: string[];
+  promptsFile?: string;
+  seeds: number[];
+  size?: { width: number; height: number };
+  steps?: number;
+  guidance?: number;
+  scheduler?: string;
+  quick: boolean;
+  f16Path?: F16Path;
+}
+
+export type CliArgs = GenerateArgs | SweepArgs | UnetStepArgs | LabArgs | { command: 'help' };
 
 const GENERATE_OPTIONS = {
   model: { type: 'string' },
@@ -96,6 +119,21 @@ const GENERATE_OPTIONS = {
 } as const satisfies ParseArgsConfig['options'];
 
 const SWEEP_OPTIONS = { ...GENERATE_OPTIONS, x: { type: 'string' }, y: { type: 'string' } } as const satisfies ParseArgsConfig['options'];
+
+const LAB_OPTIONS = {
+  model: { type: 'string' },
+  tokenizer: { type: 'string' },
+  out: { type: 'string' },
+  prompt: { type: 'string', multiple: true },
+  prompts: { type: 'string' },
+  seeds: { type: 'string' },
+  size: { type: 'string' },
+  steps: { type: 'string' },
+  guidance: { type: 'string' },
+  scheduler: { type: 'string' },
+  quick: { type: 'boolean', default: false },
+  'f16-path': { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
 
 const UNET_STEP_OPTIONS = {
   unet: { type: 'string' },
@@ -126,6 +164,14 @@ export function parseNumber(flag: string, raw: string | undefined, integer = fal
 export function parseF16Path(raw: string | undefined): F16Path | undefined {
   if (raw === undefined || raw === 'native' || raw === 'packed') return raw;
   throw new CliUsageError(`--f16-path must be native or packed, got ${JSON.stringify(raw)}.`);
+}
+
+/** '1,2,3': distinct integer seeds in 0..2^32−1. */
+export function parseSeeds(raw: string): number[] {
+  const seeds = raw.split(',').map((v) => v.trim()).filter(Boolean).map((v) => parseNumber('seeds', v, true)!);
+  if (!seeds.length || seeds.some((v) => v < 0 || v > 2 ** 32 - 1)) throw new CliUsageError(`--seeds must be integers 0..4294967295 separated by commas, got ${JSON.stringify(raw)}.`);
+  if (new Set(seeds).size !== seeds.length) throw new CliUsageError(`--seeds has a seed twice: ${JSON.stringify(raw)}.`);
+  return seeds;
 }
 
 /** 'WxH' (or one number for a square) in pixels. */
@@ -185,6 +231,28 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     if (gen.previews !== undefined) throw new CliUsageError(`--previews is for generate (one image), not sweep.\n${USAGE}`);
     const sweep = v as { x?: string; y?: string };
     return { ...gen, command, x: required(command, 'x', sweep.x), y: sweep.y };
+  }
+  if (command === 'lab') {
+    const v = parseFlags(rest, LAB_OPTIONS);
+    if (v.scheduler !== undefined && !(SCHEDULER_NAMES as readonly string[]).includes(v.scheduler)) {
+      throw new CliUsageError(`--scheduler must be one of ${SCHEDULER_NAMES.join(', ')}, got ${JSON.stringify(v.scheduler)}.`);
+    }
+    if (v.prompt?.length && v.prompts !== undefined) throw new CliUsageError('lab takes --prompts FILE or --prompt TEXT, not both.');
+    return {
+      command,
+      model: v.model ?? DEFAULT_MODEL_DIR,
+      tokenizer: v.tokenizer,
+      out: required(command, 'out', v.out),
+      prompts: v.prompt ?? [],
+      promptsFile: v.prompts,
+      seeds: v.seeds === undefined ? [1, 2, 3] : parseSeeds(v.seeds),
+      size: v.size === undefined ? undefined : parseSize(v.size),
+      steps: parseNumber('steps', v.steps, true),
+      guidance: parseNumber('guidance', v.guidance),
+      scheduler: v.scheduler,
+      quick: v.quick ?? false,
+      f16Path: parseF16Path(v['f16-path']),
+    };
   }
   if (command === 'unet-step') {
     const v = parseFlags(rest, UNET_STEP_OPTIONS);

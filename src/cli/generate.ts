@@ -39,10 +39,10 @@ export function modelLayout(model: string, id: string, tokenizer: string | undef
 }
 
 /** Reads the pipeline folder and creates every session on the CLI's device; prints each site's storage path. */
-export async function loadModelOnGpu(model: string, tokenizer: string | undefined, id: string, io: CliIo, f16Path?: F16Path): Promise<LoadedSdModel> {
+export async function loadModelOnGpu(model: string, tokenizer: string | undefined, id: string, io: CliIo, f16Path?: F16Path, opts: { withVaeEncoder?: boolean } = {}): Promise<LoadedSdModel> {
   const { ctx, ort } = await openGpu(io);
   const t0 = performance.now();
-  const files = await loadSdPipeline(modelBase(model), { fetchImpl: fileFetch(), ...modelLayout(model, id, tokenizer), withVaeEncoder: false, preflight: devicePreflight(ctx.report) });
+  const files = await loadSdPipeline(modelBase(model), { fetchImpl: fileFetch(), ...modelLayout(model, id, tokenizer), withVaeEncoder: opts.withVaeEncoder ?? false, preflight: devicePreflight(ctx.report) });
   const tRead = performance.now() - t0;
   const m = await createSdModel(backendHost(ort, ctx.device), files, { id, kernels: { f16Path } });
   io.log(`model: ${model} (${m.info.attentionStyle}, ${m.info.dtype}, ${m.info.sites.length} attn1 sites); files ${ms(tRead)}, sessions ${ms(performance.now() - t0 - tRead)}`);
@@ -57,19 +57,25 @@ export function describeTimings(t: StageTimings): string {
   return `text ${ms(t.text)}, unet ORT ${ms(t.unetOrt)}, ${sa}, vae ${ms(t.vae)}, total ${ms(t.total)} (${t.method})`;
 }
 
-/** One image for `set` as PNG bytes with the parameters embedded, and its step previews when asked for. */
-export async function renderPng(model: LoadedSdModel, set: ParamSet, io: CliIo, opts: { previews?: boolean } = {}): Promise<{ png: Uint8Array; timings: StageTimings; previews: ImageRgba[] }> {
-  const req = generateRequestFrom(set.gen, set.sa);
+/** One image for `set` (img2img from `init` when given, at `set.gen.denoise`), with its step previews when asked for. */
+export async function renderImage(model: LoadedSdModel, set: ParamSet, io: CliIo, opts: { previews?: boolean; init?: ImageRgba; logSteps?: boolean } = {}): Promise<{ image: ImageRgba; timings: StageTimings; previews: ImageRgba[] }> {
+  const req = generateRequestFrom(set.gen, set.sa, opts.init);
   if (opts.previews) req.previews = true;
   const previews: ImageRgba[] = [];
   const r = await generateImage(model, req, {
     onProgress: (p) => {
-      if (p.stage === 'unet') io.log(`  step ${p.step}/${p.total} at ${ms(p.elapsedMs)}`);
+      if (p.stage === 'unet' && opts.logSteps !== false) io.log(`  step ${p.step}/${p.total} at ${ms(p.elapsedMs)}`);
       if (p.preview) previews.push(p.preview);
     },
   });
-  const png = writePngParams(await encodePng(r.image.data, r.image.width, r.image.height), set);
-  return { png, timings: r.timings, previews };
+  return { image: r.image, timings: r.timings, previews };
+}
+
+/** One image for `set` as PNG bytes with the parameters embedded, and its step previews when asked for. */
+export async function renderPng(model: LoadedSdModel, set: ParamSet, io: CliIo, opts: { previews?: boolean } = {}): Promise<{ png: Uint8Array; timings: StageTimings; previews: ImageRgba[] }> {
+  const { image, timings, previews } = await renderImage(model, set, io, opts);
+  const png = writePngParams(await encodePng(image.data, image.width, image.height), set);
+  return { png, timings, previews };
 }
 
 /** Step previews as DIR/step-001.png, … in step order (both passes), each latent pixel 8×8 (bilinear). */

@@ -20,6 +20,7 @@ export async function runCli(argv: readonly string[], io: CliIo = consoleIo): Pr
     }
     if (args.command === 'generate') await (await import('./generate.ts')).generateCommand(args, io);
     else if (args.command === 'sweep') await (await import('./sweep.ts')).sweepCommand(args, io);
+    else if (args.command === 'lab') await (await import('./lab.ts')).labCommand(args, io);
     else await (await import('./unet-step.ts')).unetStepCommand(args, io);
     return 0;
   } catch (e) {
