@@ -6,11 +6,10 @@ import { dirname, join, sep } from 'node:path';
 import { detectLayout, loadSdPipeline, type LoadOptions } from '../pipeline/load-pipeline.ts';
 import { createSdModel, type LoadedSdModel } from '../pipeline/sd-model.ts';
 import { devicePreflight } from '../pipeline/preflight.ts';
-import { generateImage } from '../pipeline/sd-pipeline.ts';
 import { backendHost } from '../gpu/runtime.ts';
 import { MODEL_REGISTRY } from '../pipeline/registry.ts';
 import type { StageTimings } from '../pipeline/engine.ts';
-import { generateRequestFrom, type ParamSet } from '../params/gen-params.ts';
+import type { ParamSet } from '../params/gen-params.ts';
 import { encodePng } from '../image/png.ts';
 import { resizeRgba } from '../image/resize.ts';
 import type { ImageRgba } from '../image/rgba.ts';
@@ -21,6 +20,7 @@ import { fileFetch, isRemote, modelBase } from './file-fetch.ts';
 import { openGpu } from './gpu.ts';
 import { ms, printNotices, type CliIo } from './io.ts';
 import { printSiteKernels } from './site-kernels.ts';
+import { describeTimings, renderImage } from './render.ts';
 import type { F16Path } from '../gpu/kernels/dtype.ts';
 
 /**
@@ -48,27 +48,6 @@ export async function loadModelOnGpu(model: string, tokenizer: string | undefine
   io.log(`model: ${model} (${m.info.attentionStyle}, ${m.info.dtype}, ${m.info.sites.length} attn1 sites); files ${ms(tRead)}, sessions ${ms(performance.now() - t0 - tRead)}`);
   printSiteKernels(io, m.info.sites.map((s) => ({ ...s })), m.info.kernels);
   return m;
-}
-
-export function describeTimings(t: StageTimings): string {
-  const sa = t.method === 'timestamp-query'
-    ? `SA sites ${ms(t.saPool + t.saProject + t.saAttention)} GPU (pool ${ms(t.saPool)}, projections ${ms(t.saProject)}, attention ${ms(t.saAttention)})`
-    : `SA sites ${ms(t.saAttention)}`;
-  return `text ${ms(t.text)}, unet ORT ${ms(t.unetOrt)}, ${sa}, vae ${ms(t.vae)}, total ${ms(t.total)} (${t.method})`;
-}
-
-/** One image for `set` (img2img from `init` when given, at `set.gen.denoise`), with its step previews when asked for. */
-export async function renderImage(model: LoadedSdModel, set: ParamSet, io: CliIo, opts: { previews?: boolean; init?: ImageRgba; logSteps?: boolean } = {}): Promise<{ image: ImageRgba; timings: StageTimings; previews: ImageRgba[] }> {
-  const req = generateRequestFrom(set.gen, set.sa, opts.init);
-  if (opts.previews) req.previews = true;
-  const previews: ImageRgba[] = [];
-  const r = await generateImage(model, req, {
-    onProgress: (p) => {
-      if (p.stage === 'unet' && opts.logSteps !== false) io.log(`  step ${p.step}/${p.total} at ${ms(p.elapsedMs)}`);
-      if (p.preview) previews.push(p.preview);
-    },
-  });
-  return { image: r.image, timings: r.timings, previews };
 }
 
 /** One image for `set` as PNG bytes with the parameters embedded, and its step previews when asked for. */

@@ -1,6 +1,7 @@
 // `lab`: renders every variant of lab-plan.ts for each prompt and seed on one model load, measures
 // each image against SA off with the same seed (lab-measure.ts), judges the author's observations
-// and writes DIR/report.json and DIR/report.html. Import after nodeGpu().
+// and writes DIR/report.json and DIR/report.html. The model comes from a LabLoader: the GPU one
+// (the CLI) or, in tests, the onnxruntime-node reference (src/cli/lab.test.ts). Import after nodeGpu().
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ssim } from '../image/metrics.ts';
@@ -11,8 +12,8 @@ import { parseToyVocabulary } from '../models/toy/vocabulary.ts';
 import { DEFAULT_GEN_PARAMS, type ParamSet } from '../params/gen-params.ts';
 import { saParamsToJson } from '../sa/index.ts';
 import { CliUsageError, paramSetFrom, type LabArgs } from './args.ts';
-import { describeTimings, loadModelOnGpu, renderImage } from './generate.ts';
-import type { LoadedSdModel } from '../pipeline/sd-model.ts';
+import { describeTimings, renderImage } from './render.ts';
+import type { SdModel } from '../pipeline/sd-pipeline.ts';
 import { isRemote } from './file-fetch.ts';
 import { printNotices, type CliIo } from './io.ts';
 import { labReportHtml } from './lab-html.ts';
@@ -67,7 +68,7 @@ type Pending = Omit<LabRun, 'metrics'> & { timeMs: number };
 const imageKey = (prompt: string, seed: number, variant: string) => `${seed}\u0000${prompt}\u0000${variant}`;
 
 /** Every variant for every prompt and seed; settings already rendered for this prompt and seed are reused. */
-async function renderVariants(model: LoadedSdModel, base: ParamSet, settings: LabSettings, variants: readonly LabVariant[], io: CliIo): Promise<{ images: Map<string, ImageRgba>; pending: Pending[] }> {
+async function renderVariants(model: SdModel, base: ParamSet, settings: LabSettings, variants: readonly LabVariant[], io: CliIo): Promise<{ images: Map<string, ImageRgba>; pending: Pending[] }> {
   const images = new Map<string, ImageRgba>();
   const pending: Pending[] = [];
   if (!settings.quick) await renderImage(model, { gen: { ...base.gen, seed: settings.seeds[0] }, sa: variants[0].sa }, io, { logSteps: false }); // warm-up: first-use compiles stay out of the timings
@@ -107,14 +108,20 @@ async function writeReport(dir: string, report: LabReport, variants: readonly La
   writeFileSync(join(dir, 'report.html'), await labReportHtml(report, shown));
 }
 
-export async function labCommand(a: LabArgs, io: CliIo): Promise<LabReport> {
+/** What the lab renders with: a model (with its VAE encoder when it has one for the img2img variants). */
+export type LabLoader = (a: LabArgs, modelId: string, io: CliIo) => Promise<SdModel & { release(): Promise<void> }>;
+
+/** The CLI's loader: every session on the GPU (Dawn in Node). */
+export const gpuLabLoader: LabLoader = async (a, modelId, io) => (await import('./generate.ts')).loadModelOnGpu(a.model, a.tokenizer, modelId, io, a.f16Path, { withVaeEncoder: true });
+
+export async function labCommand(a: LabArgs, io: CliIo, load: LabLoader = gpuLabLoader): Promise<LabReport> {
   const palettes = toyPalettes(a.model, io);
   const { set: base, settings } = labBase(a, io, palettes !== undefined);
-  const model = await loadModelOnGpu(a.model, a.tokenizer, base.gen.model, io, a.f16Path, { withVaeEncoder: true });
+  const model = await load(a, base.gen.model, io);
   let variants = labVariants(settings.quick);
   let rendered: Awaited<ReturnType<typeof renderVariants>>;
   try {
-    if (!model.info.hasVaeEncoder) {
+    if (!model.backend.hasVaeEncoder) {
       io.err('notice: the model has no VAE encoder (vae_encoder/model.onnx): the img2img variants are left out');
       variants = variants.filter((v) => !v.img2img);
     }

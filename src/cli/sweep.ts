@@ -3,7 +3,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { paramSetFrom, type SweepArgs } from './args.ts';
-import { describeTimings, loadModelOnGpu, renderPng } from './generate.ts';
+import { loadModelOnGpu, renderPng } from './generate.ts';
+import { describeTimings } from './render.ts';
 import { ms, printNotices, type CliIo } from './io.ts';
 import { parseAxis, sweepCells, sweepIndexHtml, type SweepCell } from './sweep-axes.ts';
 

@@ -1,5 +1,6 @@
-// `lab --quick` end to end on Dawn/SwiftShader with the synthetic tiny pipeline (random weights)
-// written to a temp dir, as cli.gpu.test.ts does: report.json's structure, every number finite,
+// `lab --quick` end to end with the synthetic tiny pipeline (random weights) written to a temp dir,
+// rendered by the onnxruntime-node reference model (CPU reference SA sites; the GPU path of
+// loadModelOnGpu + renderImage is what cli.gpu.test.ts checks): report.json's structure, every number finite,
 // SA off rendered twice identical (SSIM 1, PSNR ∞), SA on differing from it, img2img measured
 // against its own SA-off baseline, and report.html written with its plots and table.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -7,10 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePipeline } from '../models/pipeline.ts';
+import { loadSdPipeline } from '../pipeline/load-pipeline.ts';
+import { createCpuSdModel } from '../pipeline/testing/cpu-backend.ts';
+import { parseCliArgs, type LabArgs } from './args.ts';
+import { fileFetch, modelBase } from './file-fetch.ts';
 import { memoryIo } from './io.ts';
+import { labCommand, type LabLoader } from './lab.ts';
 import { OBSERVATIONS, labVariants } from './lab-plan.ts';
 import type { LabReport } from './lab-report.ts';
-import { runCli } from './run.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'slothful-lab-gpu-'));
 const model = join(tmp, 'tiny');
@@ -30,14 +35,15 @@ let log = '';
 beforeAll(async () => {
   await writePipeline(model, 'tiny', { attention: 'torch2', dtype: 'float32', seed: 1 });
   const io = memoryIo();
-  const code = await runCli(['lab', '--model', model, '--quick', '--prompt', 'a sloth', '--seeds', '7,8', '--out', out], io);
+  const cpuLoader: LabLoader = async (a) => createCpuSdModel(await loadSdPipeline(modelBase(a.model), { fetchImpl: fileFetch(), withVaeEncoder: true }));
+  const args = parseCliArgs(['lab', '--model', model, '--quick', '--prompt', 'a sloth', '--seeds', '7,8', '--out', out]) as LabArgs;
+  await labCommand(args, io, cpuLoader);
   log = io.lines.join('\n');
-  expect(code, log).toBe(0);
   report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as LabReport;
-}, 600_000);
+}, 300_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-describe('lab --quick on the tiny model (Dawn)', () => {
+describe('lab --quick on the tiny model (onnxruntime-node reference)', () => {
   it('report.json: the quick plan (1 seed, 1 prompt), one run per variant, every observation judged', () => {
     expect(report.kind).toBe('slothful-sa-lab');
     expect(report.settings).toMatchObject({ width: 64, height: 64, steps: 2, seeds: [7], prompts: ['a sloth'], quick: true });
